@@ -47,7 +47,7 @@ class Rating(Mention):
     grade: str = Field(description="Lower-case verdict: 'inadequate', 'requires improvement', 'not fit for purpose'.")
     kind: Literal["grade", "status"] = Field(
         "grade",
-        description="'grade' for a point on an inspectorate's scale; 'status' for a standing such as 'special measures'.",
+        description="'grade': a point on an inspectorate's scale; 'status': a standing such as 'special measures'.",
     )
     organisation: str | None = Field(None, description="The body rated, as named in the article.")
     service: str | None = Field(None, description="What was rated ('child protection services'), where stated.")
