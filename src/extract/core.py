@@ -16,10 +16,10 @@ from spacy.tokens import Doc
 
 from extract import __version__, dates, findings, layout, officials, quotes, ratings
 from extract.context import Context
+from extract.dates import NO_PUBLISHED_WARNING
 from extract.records import Evidence, Record
 
 EXTRACTOR = f"extract {__version__}"
-NO_PUBLISHED_WARNING = "no publication date: relative dates left unresolved"
 
 
 @dataclass(frozen=True)
