@@ -38,6 +38,8 @@ _LINK_WORDS = frozenset({"who", "as", "is", "was", "became", "has", "been", "had
                          "previously", "served", "serving"})
 _DETERMINERS = frozenset({"the", "a", "an", "its", "their", "his", "her", "our"})
 _POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
+_TITLE_POSSESSORS = frozenset({"children", "women", "men", "people", "adults", "citizens", "victims"})
+_ROLE_MODIFIERS = frozenset({"shadow", "deputy", "chief", "senior", "assistant", "acting", "interim", "joint"})
 
 
 @dataclass
@@ -143,7 +145,9 @@ class _Role:
     name: _Name | None  # a name right after the role ("Council leader Jane Roe")
 
 
-def _role_phrase(doc: Doc, head: Span, honorifics: dict[int, Span], parties: dict[int, Span]) -> _Role:
+def _role_phrase(
+    doc: Doc, head: Span, honorifics: dict[int, Span], parties: dict[int, Span], role_starts: frozenset[int]
+) -> _Role:
     sent = head.sent
     stop = _words("officials/role_stop_words.txt")
     left = head.start
@@ -160,7 +164,10 @@ def _role_phrase(doc: Doc, head: Span, honorifics: dict[int, Span], parties: dic
             owner = j
             while owner - 1 >= sent.start and doc[owner - 1].text[:1].isupper() and doc[owner - 1].is_alpha:
                 owner -= 1
-            if owner < j:
+            owner_party = next((p for p in parties.values() if p.end == j), None)
+            if owner_party is not None:
+                party = owner_party
+            elif owner < j:
                 organisation = doc[owner:j].text
                 j = owner - 1
             break
@@ -174,9 +181,12 @@ def _role_phrase(doc: Doc, head: Span, honorifics: dict[int, Span], parties: dic
             break
         left = j
         j -= 1
-    role_start = left
+    while left < head.start and doc[left].text in _POSSESSIVE:
+        left += 1
     # a leading place or body ("Kestrelford Council leader") is the organisation, not the role
-    while role_start < head.start and doc[role_start].ent_type_ in ("GPE", "ORG", "LOC"):
+    role_start = left
+    while (role_start < head.start and doc[role_start].ent_type_ in ("GPE", "ORG", "LOC")
+           and doc[role_start].lower_ not in _ROLE_MODIFIERS):
         role_start += 1
     if role_start > left and organisation is None:
         organisation = doc[left:role_start].text
@@ -195,6 +205,8 @@ def _role_phrase(doc: Doc, head: Span, honorifics: dict[int, Span], parties: dic
             if tok.text == ",":
                 nxt = doc[k + 1] if k + 1 < sent.end else None
                 if nxt is None or (nxt.text[:1].islower() and nxt.lower_ != "and"):
+                    break
+                if k + 1 in parties or k + 1 in role_starts:  # ", Labour MP Jane Roe": a new phrase
                     break
                 k += 1
                 continue
@@ -220,7 +232,7 @@ def _role_phrase(doc: Doc, head: Span, honorifics: dict[int, Span], parties: dic
 
 def _compound_possessive(doc: Doc, i: int) -> bool:
     """True for the "'s" of a fixed title such as "Children's Services", not an owner such as "Kestrelford's"."""
-    return i > 0 and doc[i - 1].lower_ in _words("officials/not_name_words.txt") and doc[i - 1].ent_type_ != "GPE"
+    return i > 0 and doc[i - 1].lower_ in _TITLE_POSSESSORS
 
 
 def _split_tail_name(doc: Doc, start: int, end: int, honorifics: dict[int, Span]) -> tuple[int, _Name | None]:
@@ -236,6 +248,8 @@ def _split_tail_name(doc: Doc, start: int, end: int, honorifics: dict[int, Span]
     before = doc[run - 1]
     if before.text == ",":
         return run - 1, _Name(run, end)
+    if before.lower_ in ("and", "&", "or"):
+        return (end - 2, _Name(end - 2, end)) if size >= 3 else (end, None)
     if before.lower_ in _COMPLEMENT_PREPS or before.lower_ in _DETERMINERS:
         if size >= 3 and any(e.label_ == "PERSON" and e.end == end for e in doc.ents):
             return end - 2, _Name(end - 2, end)
@@ -314,9 +328,9 @@ def extract_officials(ctx: Context) -> list[Official]:
     honorifics = _honorifics(doc)
     parties = _parties(doc)
     names = _collect_names(ctx, honorifics)
-    roles = [
-        _role_phrase(doc, head, honorifics, parties) for head in filter_spans(lexicon_spans(doc, ["ROLE"]))
-    ]
+    heads = filter_spans(lexicon_spans(doc, ["ROLE"]))
+    role_starts = frozenset(h.start for h in heads)
+    roles = [_role_phrase(doc, head, honorifics, parties, role_starts) for head in heads]
     for role in roles:
         if role.name is not None:
             names.append(role.name)
