@@ -1,18 +1,381 @@
 """Quoted speech and who said it.
 
-(Skeleton: passages between curly double quotation marks, no speaker.)
+Passages are found by a linear scan of each line for quotation marks: curly
+and straight double quotes, and single quotes (curly or straight) where the
+mark stands at a word edge, so apostrophes ("children's") are not quotes. A
+line that leaves a quote open and a following line that opens with a mark
+make one multi-paragraph quote, as in print.
+
+The speaker comes from the words around the passage, in this order:
+1. after it, in the same sentence: `," said Jane Roe`, `," she said`, `," the report concluded`;
+2. before it, in the same sentence: the subject of the last verb of saying (`Jane Roe told the meeting ...`);
+3. a colon lead-in on the line above (`Cllr Jane Roe said:`).
+Pronouns resolve to an official named earlier in the same sentence, else to
+the speaker of the previous quote when it fits (he/she: a person; it: an
+organisation), else to the nearest official before. "The report",
+"inspectors" and the like resolve to the inspectorate the article names.
+Short single-quoted phrases that nobody is said to have spoken ('inadequate')
+are scare quotes, not speech, and are left out.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc
 
 from extract.context import Context
-from extract.records import Quote
+from extract.pipeline import lexicon_spans
+from extract.records import Mention, Quote
+from extract.resources import read_jsonl, read_list
 
-_QUOTED = re.compile(r"“([^“”]{1,5000})”")
+_DOUBLE = re.compile(r"[“”\"]")
+_SINGLE_OPEN = re.compile(r"(?:(?<=^)|(?<=[\s(\[“\"—–-]))[‘'](?=\S)")
+_SINGLE_CLOSE = re.compile(r"(?<=\S)[’'](?=$|[\s.,;:!?)\]”\"—–-])")
+_SINGLE_MAX = 400
+_SCARE_MAX_WORDS = 4
+_PERSON_PRONOUNS = {"he": "he", "she": "she", "him": "he", "her": "she"}
+_ORG_PRONOUNS = {"it", "they"}
+_SHE_HONORIFICS = frozenset({"mrs", "ms", "miss", "dame", "lady", "baroness"})
+_HE_HONORIFICS = frozenset({"mr", "sir", "lord", "baron"})
+
+
+@dataclass
+class _Passage:
+    parts: list[tuple[int, int]]  # content spans (without marks), one per line
+    single: bool = False
+    closed: bool = True
+
+    @property
+    def start(self) -> int:
+        return self.parts[0][0]
+
+    @property
+    def end(self) -> int:
+        return self.parts[-1][1]
+
+
+@dataclass
+class _Candidate:
+    """Something that can speak: an official, a named person, an inspectorate, a pronoun, an anonymous source."""
+
+    start: int  # token indices
+    end: int
+    kind: str  # "person", "org", "pronoun", "anonymous"
+    value: str | None
+    word: str = ""
+
+
+@dataclass
+class _Speakers:
+    candidates: list[_Candidate] = field(default_factory=list)
+    inspectorate: str | None = None
+
+
+def _lines(text: str):
+    start = 0
+    for line in text.split("\n"):
+        yield start, line
+        start += len(line) + 1
+
+
+def find_passages(body: str) -> tuple[list[_Passage], list[int]]:
+    """Quoted passages in reading order, and the offsets of quotation marks left unclosed."""
+    passages: list[_Passage] = []
+    unclosed: list[int] = []
+    pending: _Passage | None = None  # a quote left open at the end of the previous non-empty line
+    for offset, line in _lines(body):
+        stripped = line.lstrip()
+        if not stripped.strip():
+            continue
+        lead = offset + len(line) - len(stripped)
+        if pending is not None and stripped[0] not in "“\"":
+            passages.append(pending)
+            unclosed.append(pending.parts[0][0] - 1)
+            pending = None
+        spans, open_at = _double_quotes(line, offset)
+        if pending is not None:
+            if spans and spans[0][0] == lead + 1:
+                first = spans.pop(0)
+                pending.parts.append(first)
+                passages.append(pending)
+                pending = None
+            elif open_at == lead:
+                pending.parts.append((lead + 1, offset + len(line.rstrip())))
+                open_at = None
+            else:
+                passages.append(pending)
+                unclosed.append(pending.parts[0][0] - 1)
+                pending = None
+        passages.extend(_Passage([s]) for s in spans)
+        if open_at is not None:
+            pending = _Passage([(open_at + 1, offset + len(line.rstrip()))], closed=False)
+        passages.extend(_single_quotes(line, offset, spans + ([pending.parts[-1]] if pending else [])))
+    if pending is not None:
+        passages.append(pending)
+        unclosed.append(pending.parts[0][0] - 1)
+    passages = [p for p in passages if any(body[s:e].strip() for s, e in p.parts)]
+    passages.sort(key=lambda p: p.start)
+    return passages, unclosed
+
+
+def _double_quotes(line: str, offset: int) -> tuple[list[tuple[int, int]], int | None]:
+    spans = []
+    open_at: int | None = None
+    open_mark = ""
+    for match in _DOUBLE.finditer(line):
+        mark, pos = match.group(), offset + match.start()
+        if open_at is None:
+            if mark in "“\"":
+                open_at, open_mark = pos, mark
+        elif mark == "”" or (mark == '"' and open_mark in '"“'):
+            if pos > open_at + 1:
+                spans.append((open_at + 1, pos))
+            open_at = None
+        elif mark == "“":
+            open_at = pos
+    return spans, open_at
+
+
+def _single_quotes(line: str, offset: int, taken: list[tuple[int, int]]) -> list[_Passage]:
+    found = []
+    closes = [m.start() for m in _SINGLE_CLOSE.finditer(line)]
+    ci = 0
+    last_end = -1
+    for match in _SINGLE_OPEN.finditer(line):
+        start = match.start()
+        if start < last_end:
+            continue
+        while ci < len(closes) and closes[ci] <= start + 1:
+            ci += 1
+        if ci == len(closes):
+            break
+        end = closes[ci]
+        if end - start > _SINGLE_MAX:
+            continue
+        s, e = offset + start + 1, offset + end
+        if any(a <= s and e <= b for a, b in taken):
+            continue
+        found.append(_Passage([(s, e)], single=True))
+        last_end = end + 1
+    return found
+
+
+def _inspectorate_names() -> dict[str, str]:
+    """Canonical name of each inspectorate id: the first pattern written for it."""
+    names: dict[str, str] = {}
+    for row in read_jsonl("entities/inspectorates.jsonl"):
+        if isinstance(row.get("pattern"), str) and row.get("id"):
+            names.setdefault(row["id"], row["pattern"])
+    return names
+
+
+def _speakers(ctx: Context) -> _Speakers:
+    doc = ctx.doc
+    out = _Speakers()
+    taken: set[int] = set()
+    for official in ctx.officials:
+        for mention in official.mentions:
+            span = doc.char_span(*mention.span, alignment_mode="expand")
+            if span is not None:
+                out.candidates.append(_Candidate(span.start, span.end, "person", official.name))
+                taken.update(range(span.start, span.end))
+    canonical = _inspectorate_names()
+    counts: Counter[str] = Counter()
+    for ent in doc.ents:
+        if ent.start in taken:
+            continue
+        if ent.label_ == "ORG" and ent.ent_id_ in canonical:
+            counts[canonical[ent.ent_id_]] += 1
+            out.candidates.append(_Candidate(ent.start, ent.end, "org", canonical[ent.ent_id_]))
+        elif ent.label_ == "PERSON" and len(ent) >= 2 and all(t.is_alpha for t in ent):
+            out.candidates.append(_Candidate(ent.start, ent.end, "person", ent.text))
+        elif ent.label_ == "ORG":
+            out.candidates.append(_Candidate(ent.start, ent.end, "org", ent.text, word="named"))
+    out.inspectorate = counts.most_common(1)[0][0] if counts else None
+    reports = frozenset(read_list("quotes/report_speakers.txt"))
+    anonymous = frozenset(read_list("quotes/anonymous_speakers.txt"))
+    for token in doc:
+        if token.i in taken or token.ent_type_:
+            continue
+        lower = token.lower_
+        if lower in reports:
+            out.candidates.append(_Candidate(token.i, token.i + 1, "org", out.inspectorate, word=lower))
+        elif lower in anonymous:
+            out.candidates.append(_Candidate(token.i, token.i + 1, "anonymous", None, word=lower))
+        elif lower in _PERSON_PRONOUNS or lower in _ORG_PRONOUNS:
+            out.candidates.append(_Candidate(token.i, token.i + 1, "pronoun", None, word=lower))
+    out.candidates.sort(key=lambda c: c.start)
+    return out
+
+
+def _speech_verbs(doc: Doc) -> list[int]:
+    return sorted({span.start for span in lexicon_spans(doc, ["SPEECH_VERB"])})
+
+
+def _token_at(doc: Doc, char: int, after: bool) -> int:
+    span = doc.char_span(char, char + 1, alignment_mode="expand") if char < len(doc.text) else None
+    if span is None:
+        return len(doc) if after else 0
+    return span.start
+
+
+class _Attributor:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.doc = ctx.doc
+        self.speakers = _speakers(ctx)
+        self.verbs = _speech_verbs(self.doc)
+        self.verb_set = set(self.verbs)
+        self.previous: _Candidate | None = None
+        self.quote_tokens: list[tuple[int, int]] = []
+
+    def _candidates_in(self, start: int, end: int) -> list[_Candidate]:
+        return [c for c in self.speakers.candidates if start <= c.start and c.end <= end]
+
+    def _inside_quote(self, i: int) -> bool:
+        return any(a <= i < b for a, b in self.quote_tokens)
+
+    def _resolve(self, cand: _Candidate) -> _Candidate:
+        """Turn a pronoun into the speaker it stands for."""
+        if cand.kind != "pronoun":
+            return cand
+        want = "org" if cand.word in _ORG_PRONOUNS else "person"
+        sent = self.doc[cand.start].sent
+        same = [c for c in self.speakers.candidates
+                if sent.start <= c.start < cand.start and c.kind == want and not self._inside_quote(c.start)]
+        if same:
+            return same[-1]
+        prev = self.previous
+        if prev is not None and prev.kind == want and self._fits(prev, cand.word):
+            return prev
+        if want == "org" and cand.word == "they":
+            return _Candidate(cand.start, cand.end, "anonymous", None)
+        before = [c for c in self.speakers.candidates
+                  if c.start < cand.start and c.kind == want and self._fits(c, cand.word)
+                  and not self._inside_quote(c.start)]
+        if want == "org":
+            before = [c for c in before if c.value is not None and c.word != "named"]
+        return before[-1] if before else _Candidate(cand.start, cand.end, "anonymous", None)
+
+    def _fits(self, cand: _Candidate, pronoun: str) -> bool:
+        if cand.kind != "person" or pronoun not in ("he", "she"):
+            return True
+        honorific = next((o.honorific for o in self.ctx.officials if o.name == cand.value), None)
+        if not honorific:
+            return True
+        hon = honorific.lower().rstrip(".")
+        return not ((pronoun == "he" and hon in _SHE_HONORIFICS) or (pronoun == "she" and hon in _HE_HONORIFICS))
+
+    def after(self, close_tok: int, content: str) -> _Candidate | None:
+        """`," said Jane Roe.` / `," she added.` / `," the report concluded.` right after the closing mark."""
+        doc = self.doc
+        i = close_tok
+        while i < len(doc) and doc[i].is_punct and doc[i].text not in (".", "!", "?"):
+            i += 1
+        if i >= len(doc) or doc[i].is_space or doc[i].text in (".", "!", "?"):
+            return None
+        if content.rstrip().endswith((".", "!", "?")) and doc[i].text[:1].isupper():
+            return None  # the sentence ended inside the quote: what follows is a new one
+        cands = {c.start: c for c in self.speakers.candidates}
+        if i in self.verb_set:  # said Jane Roe / said the report
+            j = i + 1 + (i + 1 < len(doc) and doc[i + 1].lower_ in ("the", "a", "an"))
+            return cands.get(j)
+        j = i + (doc[i].lower_ in ("the", "a", "an"))
+        cand = cands.get(j)
+        if cand is None:
+            return None
+        k = cand.end + (cand.end < len(doc) and doc[cand.end].pos_ == "ADV")
+        return cand if k in self.verb_set else None
+
+    def before(self, start_tok: int, open_tok: int) -> _Candidate | None:
+        """The subject of the last verb of saying between start_tok and the opening mark."""
+        verbs = [v for v in self.verbs if start_tok <= v < open_tok and not self._inside_quote(v)
+                 and not self._passive(v)]
+        if not verbs:
+            return None
+        verb = verbs[-1]
+        sent_start = max(start_tok, self.doc[verb].sent.start)
+        cands = [c for c in self._candidates_in(sent_start, verb) if not self._inside_quote(c.start)]
+        if cands:
+            return cands[-1]
+        j = verb + 1 + (verb + 1 < len(self.doc) and self.doc[verb + 1].lower_ in ("the", "a", "an"))
+        cand = next((c for c in self.speakers.candidates if c.start == j and c.kind != "pronoun"), None)
+        if cand is None or (cand.end < open_tok and self.doc[cand.end].text not in (":", ",")):
+            return None  # "says the report makes ...": the report is spoken about
+        return cand
+
+    def _passive(self, verb: int) -> bool:
+        """"were branded as ..." names who was spoken about, not who spoke."""
+        doc = self.doc
+        return doc[verb].tag_ == "VBN" and verb > 0 and doc[verb - 1].lemma_ == "be"
 
 
 def extract_quotes(ctx: Context) -> list[Quote]:
     body = ctx.article.body
-    return [Quote(text=m.group(1), span=(m.start(1), m.end(1))) for m in _QUOTED.finditer(body)]
+    text = ctx.text
+    passages, unclosed = find_passages(body)
+    for pos in unclosed:
+        ctx.warnings.append(f"quotation mark at offset {pos} is never closed; the quote runs to the end of its line")
+    doc = ctx.doc
+    attributor = _Attributor(ctx)
+    line_starts = [m.end() for m in re.finditer(r"\n", body)]
+    attributor.quote_tokens = [
+        (_token_at(doc, p.start, False), _token_at(doc, p.end, True)) for p in passages
+    ]
+    quotes: list[Quote] = []
+    seen: dict[str, int] = {}
+    for passage in passages:
+        open_tok = _token_at(doc, passage.start - 1, False)
+        close_tok = _token_at(doc, passage.end, True) + 1
+        line_start = max((s for s in line_starts if s <= passage.start), default=0)
+        prev_quote_end = max((p.end for p in passages if p.end < passage.start and p.end >= line_start), default=-1)
+        start_tok = _token_at(doc, max(line_start, prev_quote_end + 1), True)
+        cand = attributor.after(close_tok, text[passage.start : passage.end]) if passage.closed else None
+        if cand is None:
+            cand = attributor.before(start_tok, open_tok)
+        if cand is None and body[line_start:passage.start - 1].strip() == "":
+            cand = _colon_lead_in(attributor, body, line_start, open_tok)
+        speaker = span = None
+        if cand is not None:
+            cand = attributor._resolve(cand)
+            speaker = cand.value
+            if speaker is not None:
+                attributor.previous = cand
+                span = (doc[cand.start].idx, doc[cand.end - 1].idx + len(doc[cand.end - 1].text))
+        content = text[passage.start : passage.end]
+        if passage.single and speaker is None and len(content.split()) < _SCARE_MAX_WORDS:
+            continue
+        key = " ".join(content.lower().split())
+        if key in seen:
+            kept = quotes[seen[key]]
+            if kept.speaker is None and speaker is not None:
+                quotes[seen[key]] = _quote(text, passage, speaker, span)
+            continue
+        seen[key] = len(quotes)
+        quotes.append(_quote(text, passage, speaker, span))
+    return quotes
+
+
+def _quote(text: str, passage: _Passage, speaker: str | None, span: tuple[int, int] | None) -> Quote:
+    parts = [Mention(text=text[s:e], span=(s, e)) for s, e in passage.parts] if len(passage.parts) > 1 else []
+    return Quote(
+        text=text[passage.start : passage.end], span=(passage.start, passage.end), speaker=speaker,
+        speaker_span=span, parts=parts,
+    )
+
+
+def _colon_lead_in(attributor: _Attributor, body: str, line_start: int, open_tok: int) -> _Candidate | None:
+    """`Cllr Jane Roe said:` on the line above a quote that opens its paragraph."""
+    prev_end = line_start - 1
+    while prev_end > 0 and body[prev_end - 1] in " \t\r\n":
+        prev_end -= 1
+    if prev_end <= 0 or body[prev_end - 1] != ":":
+        return None
+    prev_start = body.rfind("\n", 0, prev_end - 1) + 1
+    doc = attributor.doc
+    start_tok = _token_at(doc, prev_start, True)
+    colon_tok = _token_at(doc, prev_end - 1, False)
+    return attributor.before(start_tok, colon_tok + 1)

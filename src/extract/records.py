@@ -96,6 +96,9 @@ class Quote(Mention):
 
     speaker: str | None = Field(None, description="The official's name or the organisation; null when unattributed.")
     speaker_span: Span | None = Field(None, description="Where the attribution to the speaker stands.")
+    parts: list[Mention] = Field(
+        default_factory=list, description="For a quote over several paragraphs: each paragraph's words, marks excluded."
+    )
 
 
 class Evidence(_Model):
