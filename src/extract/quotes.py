@@ -303,7 +303,7 @@ class _Attributor:
             return cands[-1]
         j = verb + 1 + (verb + 1 < len(self.doc) and self.doc[verb + 1].lower_ in ("the", "a", "an"))
         cand = next((c for c in self.speakers.candidates if c.start == j and c.kind != "pronoun"), None)
-        if cand is None or (cand.end < open_tok and self.doc[cand.end].text not in (":", ",")):
+        if cand is None or (cand.end < open_tok and self.doc[cand.end].text != ":"):
             return None  # "says the report makes ...": the report is spoken about
         return cand
 
