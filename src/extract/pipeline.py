@@ -87,7 +87,7 @@ def load_nlp(model: str | None = None, patterns: Sequence[Path | str] = ()) -> L
         nlp.add_pipe("sentencizer", first=True)
     user_rows = [row for path in patterns for row in read_patterns(Path(path))]
     entity_rows = _builtin_patterns("entities") + [r for r in user_rows if r["label"] in ENTITY_LABELS]
-    lexicon_rows = _builtin_patterns("patterns") + [r for r in user_rows if r["label"] not in ENTITY_LABELS]
+    lexicon_rows = _builtin_patterns("patterns") + _builtin_patterns("ratings") + [r for r in user_rows if r["label"] not in ENTITY_LABELS]
     ruler_kwargs = {"before": "ner"} if "ner" in nlp.pipe_names else {}
     entity_ruler = nlp.add_pipe(
         "entity_ruler", name="extract_entities", config={"phrase_matcher_attr": "LOWER"}, **ruler_kwargs
