@@ -93,6 +93,9 @@ def blank(text: str, ranges: list[tuple[int, int]]) -> str:
     return "".join(parts)
 
 
+_LIST_ITEM = re.compile(r"\s*(?:[•▪◦●·‣*-]|\d{1,2}[.)])\s+\S")
+
+
 def split_lines(text: str) -> list[Line]:
     """Non-empty lines with their stripped spans."""
     lines = []
@@ -206,7 +209,8 @@ def analyse(text: str) -> Article:
     if tail_from is not None:
         # the tail, and the short non-sentence lines (link texts, taglines) standing just before it
         while content and content[-1].start > lines[0].end and not _SENTENCE_END.search(content[-1].text) \
-                and len(content[-1].text.split()) <= 20 and content[-1] is not lines[0]:
+                and len(content[-1].text.split()) <= 20 and content[-1] is not lines[0] \
+                and not _LIST_ITEM.match(content[-1].text):
             furniture.append((content[-1].start, content[-1].end))
             content.pop()
         furniture.append((lines[tail_from].start, len(text)))

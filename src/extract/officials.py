@@ -75,7 +75,8 @@ def _words(name: str) -> frozenset[str]:
 
 
 def _party_names() -> dict[str, str]:
-    return {" ".join(t["TEXT"] for t in row["pattern"]): row.get("id", "") for row in read_jsonl("patterns/parties.jsonl")}
+    rows = read_jsonl("patterns/parties.jsonl")
+    return {" ".join(t["TEXT"] for t in row["pattern"]): row.get("id", "") for row in rows}
 
 
 def is_name_token(token: Token) -> bool:

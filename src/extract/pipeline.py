@@ -16,6 +16,7 @@ from pathlib import Path
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from extract.resources import models_dir
 
@@ -28,6 +29,17 @@ MAX_TEXT_CHARS = 5_000_001  # the input size limit (inputs.MAX_BYTES); longer te
 
 class PatternError(ValueError):
     """A pattern file that cannot be used; the message names the file and line."""
+
+
+@Language.component("extract_line_breaks")
+def line_breaks(doc: Doc) -> Doc:
+    """A line break ends a sentence: scraped articles put one paragraph, heading or bullet on each line."""
+    for token in doc[1:]:
+        before = doc[token.i - 1]
+        if "\n" in before.whitespace_ or ("\n" in before.text and before.is_space):
+            if not token.is_space:
+                token.is_sent_start = True
+    return doc
 
 
 def default_model() -> str:
@@ -85,9 +97,12 @@ def load_nlp(model: str | None = None, patterns: Sequence[Path | str] = ()) -> L
         nlp.enable_pipe("senter")
     if not {"senter", "parser", "sentencizer"} & set(nlp.pipe_names):
         nlp.add_pipe("sentencizer", first=True)
+    sentence_pipe = next(p for p in ("senter", "parser", "sentencizer") if p in nlp.pipe_names)
+    nlp.add_pipe("extract_line_breaks", after=sentence_pipe)
     user_rows = [row for path in patterns for row in read_patterns(Path(path))]
     entity_rows = _builtin_patterns("entities") + [r for r in user_rows if r["label"] in ENTITY_LABELS]
-    lexicon_rows = _builtin_patterns("patterns") + _builtin_patterns("ratings") + [r for r in user_rows if r["label"] not in ENTITY_LABELS]
+    lexicon_rows = _builtin_patterns("patterns") + _builtin_patterns("ratings")
+    lexicon_rows += [r for r in user_rows if r["label"] not in ENTITY_LABELS]
     ruler_kwargs = {"before": "ner"} if "ner" in nlp.pipe_names else {}
     entity_ruler = nlp.add_pipe(
         "entity_ruler", name="extract_entities", config={"phrase_matcher_attr": "LOWER"}, **ruler_kwargs

@@ -24,11 +24,13 @@ from extract.records import Mention, Rating
 from extract.resources import models_dir, read_jsonl
 
 _WINDOW = 7
-_SKIPPABLE = frozenset({"as", "still", "again", "now", "being", "be", "been", "overall", "an", "a", "to", "by", "ofsted",
-                        "previously", "formerly", "once", "also", "both", "officially", "currently", "already", "as",
-                        "‘", "’", "'", '"', "“", "”", "was", "were", "is", "are", "has", "have", "had", "from"})
+_SKIPPABLE = frozenset({
+    "as", "still", "again", "now", "being", "be", "been", "overall", "an", "a", "to", "by", "ofsted", "previously",
+    "formerly", "once", "also", "both", "officially", "currently", "already", "‘", "’", "'", '"', "“", "”", "was",
+    "were", "is", "are", "has", "have", "had", "from",
+})
 _CLAUSE_BREAKS = frozenset({";", ":", "(", ")", "—", "–"})
-_ORG_LABELS = frozenset({"ORG", "GPE"})
+_ORG_LABELS = frozenset({"ORG", "GPE", "FAC"})
 _SERVICE_HEADS = frozenset({"services", "service", "department", "team", "provision", "arrangements"})
 
 
@@ -91,22 +93,39 @@ def _strip_possessive(span: Span) -> Span:
     return span.doc[span.start : end]
 
 
-def _cue_before(doc: Doc, grade: Span) -> int | None:
-    """Index of a rating verb within a few tokens before the grade, skipping quote marks and auxiliaries."""
+def _cue_before(doc: Doc, grade: Span) -> tuple[int, tuple[int, int] | None] | None:
+    """A rating verb before the grade, and the object between them if any ("rated the school inadequate").
+
+    Quote marks, auxiliaries and adverbs may stand between; so may a left-behind grade
+    ("upgraded from inadequate to requires improvement").
+    """
     verbs = _cues()["verbs"]
     sent_start = grade.sent.start
+    grades_by_end = {g.end: g for g in lexicon_spans(doc, ["GRADE"])}
     i = grade.start - 1
-    while i >= max(sent_start, grade.start - _WINDOW):
+    obj_end: int | None = None
+    limit = max(sent_start, grade.start - _WINDOW - 6)
+    while i >= limit:
         tok = doc[i]
-        if tok.lower_ in verbs and tok.lower_ not in ("as", "being"):
-            return i
-        if tok.lower_ in _SKIPPABLE or tok.is_punct and tok.text not in _CLAUSE_BREAKS | {",", "."}:
+        low = tok.lower_
+        if low in verbs and low not in ("as", "being") and tok.pos_ in ("VERB", "AUX", "NOUN", "ADJ"):
+            if obj_end is not None and i > 0 and doc[i - 1].lemma_ == "be":
+                return None
+            return i, ((i + 1, obj_end) if obj_end is not None else None)
+        left_behind = grades_by_end.get(i + 1)
+        if left_behind is not None and left_behind.start > limit and doc[left_behind.start - 1].lower_ == "from":
+            i = left_behind.start - 2
+            continue
+        skippable = low in _SKIPPABLE or tok.pos_ == "ADV" or low in ("rating", "judgement", "judgment", "of") or (
+            tok.is_punct and tok.text not in _CLAUSE_BREAKS | {",", "."})
+        if skippable and obj_end is None:
             i -= 1
             continue
-        if tok.pos_ == "ADV":
-            i -= 1
-            continue
-        if tok.text in ("as",) or tok.lower_ in ("rating", "judgement", "judgment", "of"):  # "a rating of good"
+        if tok.pos_ in ("NOUN", "PROPN", "DET", "ADJ", "PRON", "PART", "NUM") or low in ("'s", "’s"):
+            if obj_end is None:
+                obj_end = i + 1
+            if obj_end - i > 6 or low in ("that", "which"):
+                return None
             i -= 1
             continue
         return None
@@ -158,8 +177,8 @@ def _subject(doc: Doc, start: int, end: int, main: str | None) -> tuple[list[str
         is_quantity = tokens[k].like_num or word in cues["quantifiers"]
         if is_quantity and any(w in cues["plural_bodies"] for w in lowers[k + 1 : k + 4]) and word != "both":
             return None  # "seven councils were rated inadequate": a statistic
-    ents = [e for e in doc.ents if start <= e.start and e.end <= end and e.label_ in _ORG_LABELS
-            and not _is_inspectorate(e) and e[-1].lower_ not in cues["rater_heads"]
+    ents = [e for e in _bodies_in(doc, start, end)
+            if not _is_inspectorate(e) and e[-1].lower_ not in cues["rater_heads"]
             and _strip_possessive(e).text.lower() not in cues["not_bodies"]]
     places = {e.text.lower() for e in doc.ents if e.label_ == "GPE"}
     services = [e for e in ents if e[-1].lower_ in _SERVICE_HEADS and e[0].lower_ not in places]
@@ -167,8 +186,7 @@ def _subject(doc: Doc, start: int, end: int, main: str | None) -> tuple[list[str
     service = services[-1].text if services else None
     if ents:
         groups = _named_bodies(doc, ents, end)
-        last = ents[-1]
-        rest = doc[last.end : end]
+        rest = doc[ents[0].end : end]
         words = [t for t in rest if t.is_alpha and t.lower_ not in _SKIPPABLE and t.pos_ in ("NOUN", "ADJ", "PROPN")]
         if words and words[-1].lower_ in _SERVICE_HEADS:
             first = next(t for t in rest if t.is_alpha and t.lower_ not in ("council", "city", "county", "borough"))
@@ -190,29 +208,58 @@ def _subject(doc: Doc, start: int, end: int, main: str | None) -> tuple[list[str
     return [main], service
 
 
+def _bodies_in(doc: Doc, start: int, end: int) -> list[Span]:
+    """Named bodies in doc[start:end]: ORG/GPE/FAC entities cut at line breaks and widened over a
+    capitalised word the NER left off ("Ashcombe" + "Vale NHS Trust")."""
+    found = []
+    for ent in doc.ents:
+        if ent.label_ not in _ORG_LABELS or ent.end <= start or ent.start >= end:
+            continue
+        first = ent.start
+        for k in range(ent.start, ent.end):
+            if "\n" in doc[k].text or ("\n" in doc[k].whitespace_ and k < ent.end - 1):
+                first = k + 1
+        while first - 1 >= start and doc[first - 1].pos_ == "PROPN" and doc[first - 1].text[:1].isupper() \
+                and not doc[first - 1].ent_type_ and "\n" not in doc[first - 1].whitespace_:
+            first -= 1
+        if first >= ent.end or first < start or ent.end > end:
+            continue
+        found.append(ent if first == ent.start else Span(doc, first, ent.end, label=ent.label_))
+    return found
+
+
 def _named_bodies(doc: Doc, ents: list[Span], end: int) -> list[str]:
-    """ "Northfleet and Hadley were both rated good": every body in a coordinated subject."""
-    names: list[str] = []
-    for ent in ents:
-        span = _strip_possessive(ent)
-        text = span.text
-        nxt = span.end
-        # "Kestrelford council's": take the generic head word along with the place
-        if ent.label_ == "GPE" and nxt < end and doc[nxt].lower_ in ("council", "city", "county", "borough"):
-            text = doc[span.start : nxt + 1].text
-        if text.isupper():
-            text = text.title()
-        names.append(text)
-    last = ents[-1]
-    coordinated = [ents[-1]]
-    for ent in reversed(ents[:-1]):
-        between = doc[ent.end : coordinated[0].start]
-        if all(t.text in (",", "and", "&") for t in between):
-            coordinated.insert(0, ent)
+    """The body the subject is headed by, and any coordinated with it ("Brindleford and Dunmere were both
+    rated good")."""
+    names = [_body_name(doc, ents[0], end)]
+    i = ents[0].end
+    by_start = {e.start: e for e in ents}
+    while i < end and doc[i].text in (",", "and", "&"):
+        j = i
+        while j < end and doc[j].text in (",", "and", "&"):
+            j += 1
+        if j in by_start:
+            names.append(_body_name(doc, by_start[j], end))
+            i = by_start[j].end
+        elif j < end and doc[j].pos_ == "PROPN" and doc[j].text[:1].isupper():
+            k = j
+            while k < end and doc[k].pos_ == "PROPN" and doc[k].text[:1].isupper():
+                k += 1
+            names.append(doc[j:k].text)
+            i = k
         else:
             break
-    del last
-    return names[len(names) - len(coordinated) :]
+    return names
+
+
+def _body_name(doc: Doc, ent: Span, end: int) -> str:
+    span = _strip_possessive(ent)
+    text = span.text
+    nxt = span.end
+    # "Kestrelford council's": take the generic head word along with the place
+    if ent.label_ == "GPE" and nxt < end and doc[nxt].lower_ in ("council", "city", "county", "borough"):
+        text = doc[span.start : nxt + 1].text
+    return text.title() if text.isupper() else text
 
 
 def _rated_by(ctx: Context, grade: Span, main_inspectorate: str | None) -> str | None:
@@ -223,30 +270,50 @@ def _rated_by(ctx: Context, grade: Span, main_inspectorate: str | None) -> str |
         if doc[i].lower_ == "by" and i + 1 < len(doc):
             ent = next((e for e in doc.ents if e.start in (i + 1, i + 2) and e.label_ == "ORG"), None)
             if ent is not None:
-                return canonical.get(ent.ent_id_, _strip_possessive(ent).text)
+                return canonical.get(ent.ent_id_) or _without_owner(_strip_possessive(ent).text)
     for ent in doc.ents:
         if sent.start <= ent.start < sent.end and _is_inspectorate(ent):
             return canonical[ent.ent_id_]
     neighbours = range(max(0, sent.start - 60), min(len(doc), sent.end + 60))
     for ent in doc.ents:
         if ent.start in neighbours and ent.label_ == "ORG" and ent[-1].lower_ in ("committee", "panel", "inquiry"):
-            text = ent.text
-            for marker in ("’s ", "'s "):
-                if marker in text:
-                    text = text.split(marker, 1)[1]
-            return text
+            return _without_owner(ent.text)
     return main_inspectorate
 
 
-def _date(ctx: Context, grade: Span) -> str | None:
+def _without_owner(name: str) -> str:
+    """ "Kestrelford Council's Health Scrutiny Committee" -> "Health Scrutiny Committee"."""
+    for marker in ("’s ", "'s "):
+        if marker in name:
+            name = name.split(marker, 1)[1]
+    return name
+
+
+def _date(ctx: Context, grade: Span, clause: int) -> str | None:
+    """The date the verdict was given: right after the grade ("judged inadequate in November 2016"), in its
+    clause before it, or opening the sentence ("Earlier this month Ofsted ..."); never the dateline."""
+    doc = ctx.doc
     sent = grade.sent
-    start, end = sent.start_char, sent.end_char
-    candidates = [d for d in ctx.dates if start <= d.span[0] and d.span[1] <= end and d.value
-                  and d.granularity in ("day", "month", "year", "season", "quarter", "half")]
-    if not candidates:
-        return None
-    centre = grade.start_char
-    return min(candidates, key=lambda d: (abs(d.span[0] - centre), d.span[0])).value
+    dateline = ctx.article.published.span if ctx.article.published else None
+    after_limit = doc[min(grade.end + 4, sent.end - 1)].idx + 1 if grade.end < sent.end else grade.end_char
+    opening = doc[min(sent.start + 4, sent.end - 1)].idx + 1
+    clause_start = doc[clause].idx
+    best = None
+    for d in ctx.dates:
+        start, end = d.span
+        if not d.value or d.granularity not in ("day", "month", "year", "season", "quarter", "half"):
+            continue
+        if dateline and start < dateline[1] and dateline[0] < end:
+            continue
+        between = ctx.text[min(start, grade.start_char) : max(end, grade.end_char)]
+        if not (sent.start_char <= start and end <= sent.end_char) or "\n" in between:
+            continue
+        near = grade.end_char <= start < after_limit or clause_start <= start < grade.start_char
+        if near or start < opening:
+            distance = abs(start - grade.start_char)
+            if best is None or distance < best[0]:
+                best = (distance, d.value)
+    return best[1] if best else None
 
 
 def extract_ratings(ctx: Context) -> list[Rating]:
@@ -259,7 +326,8 @@ def extract_ratings(ctx: Context) -> list[Rating]:
         kind, _, name = grade.id_.partition(":")
         if ctx.article.in_furniture(grade.start_char, grade.end_char):
             continue
-        verb = _cue_before(doc, grade)
+        cue = _cue_before(doc, grade)
+        verb, obj = cue if cue is not None else (None, None)
         by_noun = _noun_after(doc, grade) or _rating_of(doc, grade)
         by_prep = kind == "status" and _status_prep(doc, grade)
         if verb is None and not by_noun and not by_prep:
@@ -268,21 +336,32 @@ def extract_ratings(ctx: Context) -> list[Rating]:
         clause = _clause_start(doc, anchor)
         if _hypothetical(doc, clause, grade.start):
             continue
-        subject = _subject(doc, clause, anchor, None if kind == "status" else main)
+        # a status needs its body named in the sentence; a grade may stand for the article's body
+        fallback = main if kind != "status" or (main and main.lower() in grade.sent.text.lower()) else None
+        if obj is not None:
+            subject = _subject(doc, obj[0], obj[1], fallback)
+        else:
+            subject = _subject(doc, clause, anchor, fallback)
         if subject is None and by_noun:
-            subject = _subject(doc, grade.sent.start, grade.start, None if kind == "status" else main)
+            subject = _subject(doc, grade.sent.start, grade.start, fallback)
         if subject is None:
             continue
         bodies, service = subject
         previous = _is_previous(doc, grade, clause)
+        date = None if _after_from(doc, grade) else _date(ctx, grade, clause)
         for body in bodies:
             key = (name, _body_key(body))
             if key in verdicts:
-                verdicts[key].mentions.append(grade)
+                known = verdicts[key]
+                known.mentions.append(grade)
+                known.date = known.date or date
+                known.service = known.service or service
+                if previous:
+                    known.status = "previous"
                 continue
             verdicts[key] = _Verdict(
                 grade=name, kind=kind, span=grade, organisations=[body], service=service,
-                rated_by=_rated_by(ctx, grade, main_inspectorate), date=_date(ctx, grade),
+                rated_by=_rated_by(ctx, grade, main_inspectorate), date=date,
                 status="previous" if previous else "current", key=key, mentions=[grade],
             )
     _supersede(list(verdicts.values()))
@@ -295,11 +374,16 @@ def _body_key(body: str) -> str:
     return (words[0] if words else body).lower().removesuffix("'s")
 
 
-def _is_previous(doc: Doc, grade: Span, clause: int) -> bool:
+def _after_from(doc: Doc, grade: Span) -> bool:
+    """ "upgraded from inadequate to ...": the grade left behind."""
     before = grade.start - 1
     while before >= grade.sent.start and doc[before].is_punct:
         before -= 1
-    if before >= grade.sent.start and doc[before].lower_ == "from":
+    return before >= grade.sent.start and doc[before].lower_ == "from"
+
+
+def _is_previous(doc: Doc, grade: Span, clause: int) -> bool:
+    if _after_from(doc, grade):
         return True
     words = _cues()["previous"]
     return any(doc[i].lower_ in words for i in range(clause, grade.start)) or any(
