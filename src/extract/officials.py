@@ -111,9 +111,11 @@ def _name_after(doc: Doc, i: int, limit: int, honorifics: dict[int, Span]) -> _N
     return _Name(start, i, hon)
 
 
-def _clean_entity(ent: Span, honorifics: dict[int, Span]) -> _Name | None:
+def _clean_entity(ent: Span, honorifics: dict[int, Span], role_tokens: frozenset[int]) -> _Name | None:
     doc = ent.doc
     start, end = ent.start, ent.end
+    while start < end and start in role_tokens:  # "Headteacher Mrs Jane Roe"
+        start += 1
     hon = None
     while start < end and start in honorifics:
         hon = honorifics[start]
@@ -153,6 +155,7 @@ def _role_phrase(
     stop = _words("officials/role_stop_words.txt")
     left = head.start
     party = organisation = None
+    owner_left: int | None = None
     j = head.start - 1
     while j >= sent.start and head.start - j <= _ROLE_LEFT_MAX:
         tok = doc[j]
@@ -163,13 +166,18 @@ def _role_phrase(
             break
         if tok.text in _POSSESSIVE and not _compound_possessive(doc, j):
             owner = j
-            while owner - 1 >= sent.start and doc[owner - 1].text[:1].isupper() and doc[owner - 1].is_alpha:
+            while owner - 1 >= sent.start and doc[owner - 1].is_alpha and (
+                    doc[owner - 1].text[:1].isupper() or doc[owner - 1].pos_ == "NOUN"):
                 owner -= 1
+            if owner < j and doc[owner].text[:1].islower():  # "the council's adviser": no named owner
+                owner_left = owner
+                break
             owner_party = next((p for p in parties.values() if p.end == j), None)
             if owner_party is not None:
                 party = owner_party
             elif owner < j:
                 organisation = doc[owner:j].text
+                owner_left = owner
                 j = owner - 1
             break
         if tok.text in _POSSESSIVE:  # "Children's Services Director": part of the title
@@ -191,7 +199,7 @@ def _role_phrase(
         role_start += 1
     if role_start > left and organisation is None:
         organisation = doc[left:role_start].text
-    phrase_left = party.start if party is not None else left
+    phrase_left = party.start if party is not None else (owner_left if owner_left is not None else left)
     if phrase_left - 1 >= sent.start and doc[phrase_left - 1].lower_ in _DETERMINERS:
         phrase_left -= 1
 
@@ -286,14 +294,19 @@ def _name_before(doc: Doc, i: int, names_by_end: dict[int, _Name]) -> _Name | No
 
 
 def _party_after(doc: Doc, name: _Name, parties: dict[int, Span]) -> str | None:
-    """A party in brackets after a name: "Jane Roe (Lab)" is left to the lexicon; full names only."""
+    """A party given after a name: "Jane Roe (Labour)", "Jane Roe, a Conservative,"."""
     i = name.end
     if i + 2 < len(doc) and doc[i].text == "(" and i + 1 in parties and doc[parties[i + 1].end].text in (")", ","):
         return _canonical_party(parties[i + 1])
+    if i + 2 < len(doc) and doc[i].text == ",":  # "Jane Roe, a Conservative, said"
+        j = i + 1 + (doc[i + 1].lower_ in ("a", "the"))
+        party = parties.get(j)
+        if party is not None and party.end < len(doc) and doc[party.end].text in (",", ".", ";"):
+            return _canonical_party(party)
     return None
 
 
-def _collect_names(ctx: Context, honorifics: dict[int, Span]) -> list[_Name]:
+def _collect_names(ctx: Context, honorifics: dict[int, Span], role_tokens: frozenset[int]) -> list[_Name]:
     doc = ctx.doc
     found: list[_Name] = []
     for start in sorted(honorifics):
@@ -302,7 +315,7 @@ def _collect_names(ctx: Context, honorifics: dict[int, Span]) -> list[_Name]:
             found.append(name)
     for ent in doc.ents:
         if ent.label_ == "PERSON":
-            name = _clean_entity(ent, honorifics)
+            name = _clean_entity(ent, honorifics, role_tokens)
             if name is not None:
                 found.append(name)
     return found
@@ -328,8 +341,8 @@ def extract_officials(ctx: Context) -> list[Official]:
     doc = ctx.doc
     honorifics = _honorifics(doc)
     parties = _parties(doc)
-    names = _collect_names(ctx, honorifics)
     heads = filter_spans(lexicon_spans(doc, ["ROLE"]))
+    names = _collect_names(ctx, honorifics, frozenset(i for h in heads for i in range(h.start, h.end)))
     role_starts = frozenset(h.start for h in heads)
     roles = [_role_phrase(doc, head, honorifics, parties, role_starts) for head in heads]
     for role in roles:

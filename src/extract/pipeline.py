@@ -36,9 +36,9 @@ def line_breaks(doc: Doc) -> Doc:
     """A line break ends a sentence: scraped articles put one paragraph, heading or bullet on each line."""
     for token in doc[1:]:
         before = doc[token.i - 1]
-        if "\n" in before.whitespace_ or ("\n" in before.text and before.is_space):
-            if not token.is_space:
-                token.is_sent_start = True
+        broken = "\n" in before.whitespace_ or ("\n" in before.text and before.is_space)
+        if broken and not token.is_space:
+            token.is_sent_start = True
     return doc
 
 

@@ -249,15 +249,20 @@ class _Attributor:
         if same:
             return same[-1]
         prev = self.previous
-        if prev is not None and prev.kind == want and self._fits(prev, cand.word):
-            return prev
-        if want == "org" and cand.word == "they":
-            return _Candidate(cand.start, cand.end, "anonymous", None)
+        if want == "org":
+            if prev is not None and prev.kind == "org":
+                return prev  # "It added that ..."
+            if cand.word == "they":
+                return _Candidate(cand.start, cand.end, "anonymous", None)
         before = [c for c in self.speakers.candidates
-                  if c.start < cand.start and c.kind == want and self._fits(c, cand.word)
-                  and not self._inside_quote(c.start)]
+                  if c.start < cand.start and c.kind in (want, "anonymous") and not self._inside_quote(c.start)
+                  and (c.kind == "anonymous" or self._fits(c, cand.word))]
         if want == "org":
             before = [c for c in before if c.value is not None and c.word != "named"]
+        if before and before[-1].kind == "person":
+            return before[-1]  # "... said Jane Roe. "Quote," she said."
+        if prev is not None and prev.kind == want and self._fits(prev, cand.word):
+            return prev
         return before[-1] if before else _Candidate(cand.start, cand.end, "anonymous", None)
 
     def _fits(self, cand: _Candidate, pronoun: str) -> bool:
@@ -298,14 +303,27 @@ class _Attributor:
             return None
         verb = verbs[-1]
         sent_start = max(start_tok, self.doc[verb].sent.start)
-        cands = [c for c in self._candidates_in(sent_start, verb) if not self._inside_quote(c.start)]
+        cands = [c for c in self._candidates_in(sent_start, verb)
+                 if not self._inside_quote(c.start) and not self._object(c)]
         if cands:
+            if verb > 0 and self.doc[verb - 1].text == ",":  # "Jane Roe, the CQC's chief inspector, said"
+                subject = next((c for c in cands if c.end < len(self.doc) and self.doc[c.end].text == ","
+                                and c.kind != "anonymous"), None)
+                if subject is not None:
+                    return subject
             return cands[-1]
         j = verb + 1 + (verb + 1 < len(self.doc) and self.doc[verb + 1].lower_ in ("the", "a", "an"))
         cand = next((c for c in self.speakers.candidates if c.start == j and c.kind != "pronoun"), None)
         if cand is None or (cand.end < open_tok and self.doc[cand.end].text != ":"):
             return None  # "says the report makes ...": the report is spoken about
         return cand
+
+    def _object(self, cand: _Candidate) -> bool:
+        """ "welcomed the report", "told Ofsted": a candidate after a verb or preposition is not the speaker."""
+        i = cand.start - 1
+        while i >= 0 and self.doc[i].pos_ == "DET":
+            i -= 1
+        return i >= 0 and self.doc[i].pos_ in ("VERB", "ADP") and self.doc[i].lower_ not in ("by", "from", "according")
 
     def _passive(self, verb: int) -> bool:
         """"were branded as ..." names who was spoken about, not who spoke."""
@@ -327,6 +345,7 @@ def extract_quotes(ctx: Context) -> list[Quote]:
     ]
     quotes: list[Quote] = []
     seen: dict[str, int] = {}
+    last: tuple[int, int, _Candidate] | None = None  # end offset, end token and speaker of the last attributed quote
     for passage in passages:
         open_tok = _token_at(doc, passage.start - 1, False)
         close_tok = _token_at(doc, passage.end, True) + 1
@@ -338,12 +357,18 @@ def extract_quotes(ctx: Context) -> list[Quote]:
             cand = attributor.before(start_tok, open_tok)
         if cand is None and body[line_start:passage.start - 1].strip() == "":
             cand = _colon_lead_in(attributor, body, line_start, open_tok)
+        if cand is None and last is not None and last[0] >= line_start:
+            between = body[last[0] : passage.start]
+            if not re.search(r"[.!?]\s|\n", between) and not any(
+                    v for v in attributor.verbs if last[1] <= v < open_tok):
+                cand = last[2]  # 'said leadership had "improved" and that staff were "proud"': one speaker
         speaker = span = None
         if cand is not None:
             cand = attributor._resolve(cand)
             speaker = cand.value
             if speaker is not None:
                 attributor.previous = cand
+                last = (passage.end, close_tok, cand)
                 span = (doc[cand.start].idx, doc[cand.end - 1].idx + len(doc[cand.end - 1].text))
         content = text[passage.start : passage.end]
         if passage.single and speaker is None and len(content.split()) < _SCARE_MAX_WORDS:

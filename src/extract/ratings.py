@@ -21,9 +21,10 @@ from spacy.tokens import Doc, Span
 from extract.context import Context
 from extract.pipeline import lexicon_spans
 from extract.records import Mention, Rating
-from extract.resources import models_dir, read_jsonl
+from extract.resources import models_dir, read_jsonl, read_list
 
 _WINDOW = 7
+_ARTICLE_BODY = "\x00article body"
 _SKIPPABLE = frozenset({
     "as", "still", "again", "now", "being", "be", "been", "overall", "an", "a", "to", "by", "ofsted", "previously",
     "formerly", "once", "also", "both", "officially", "currently", "already", "‘", "’", "'", '"', "“", "”", "was",
@@ -72,10 +73,12 @@ def _main_body(doc: Doc) -> str | None:
     heads = _cues()["body_heads"]
     places: Counter[str] = Counter()
     bodies: Counter[str] = Counter()
-    for ent in doc.ents:
+    for ent in _bodies_in(doc, 0, len(doc)):
+        if _generic(ent):
+            continue
         if ent.label_ == "GPE" and _strip_possessive(ent).text.lower() not in _cues()["not_bodies"]:
             places[ent.text.title() if ent.text.isupper() else ent.text] += 1
-        elif ent.label_ == "ORG" and not _is_inspectorate(ent) and ent[-1].lower_ in heads:
+        elif ent.label_ in ("ORG", "FAC") and not _is_inspectorate(ent) and _strip_possessive(ent)[-1].lower_ in heads:
             bodies[_strip_possessive(ent).text] += 1
     if not places and not bodies:
         return None
@@ -168,8 +171,12 @@ def _clause_start(doc: Doc, before: int) -> int:
     return sent.start
 
 
-def _subject(doc: Doc, start: int, end: int, main: str | None) -> tuple[list[str], str | None] | None:
-    """The bodies rated in doc[start:end] and the service, or None when the subject is not a body."""
+def _subject(doc: Doc, start: int, end: int, main: bool) -> tuple[list[str], str | None] | None:
+    """The bodies rated in doc[start:end] and the service, or None when the subject is not a body.
+
+    A subject that only names a kind of body ("the trust", "its services") stands for the article's
+    body (`_ARTICLE_BODY`, resolved once all verdicts are in) when `main` allows it.
+    """
     cues = _cues()
     tokens = doc[start:end]
     lowers = [t.lower_ for t in tokens]
@@ -178,7 +185,7 @@ def _subject(doc: Doc, start: int, end: int, main: str | None) -> tuple[list[str
         if is_quantity and any(w in cues["plural_bodies"] for w in lowers[k + 1 : k + 4]) and word != "both":
             return None  # "seven councils were rated inadequate": a statistic
     ents = [e for e in _bodies_in(doc, start, end)
-            if not _is_inspectorate(e) and e[-1].lower_ not in cues["rater_heads"]
+            if not _is_inspectorate(e) and e[-1].lower_ not in cues["rater_heads"] and not _generic(e)
             and _strip_possessive(e).text.lower() not in cues["not_bodies"]]
     places = {e.text.lower() for e in doc.ents if e.label_ == "GPE"}
     services = [e for e in ents if e[-1].lower_ in _SERVICE_HEADS and e[0].lower_ not in places]
@@ -196,16 +203,28 @@ def _subject(doc: Doc, start: int, end: int, main: str | None) -> tuple[list[str
             if lead:
                 service = doc[start : lead[-1].i + 1].text
         return groups, service
+    named = _proper_body(tokens)
+    if named is not None:
+        return [named], service
     heads = [t for t in tokens if t.lower_ in cues["body_heads"] and t.pos_ in ("NOUN", "PROPN", "PRON")]
-    if not heads or main is None:
+    if not heads or not main:
         return None
     if any(t.lower_ in cues["plural_bodies"] and t.lower_ not in ("services",) and t.tag_ == "NNS" for t in heads):
         return None
     head = heads[0]
     if head.lower_ in _SERVICE_HEADS:
-        service = doc[head.i : end].text.strip(" ,")
+        stop = end
+        while stop > head.i + 1 and doc[stop - 1].pos_ in ("AUX", "PART", "ADV", "PUNCT", "VERB"):
+            stop -= 1
+        service = doc[head.i : stop].text.strip(" ,")
         service = service if 0 < len(service) <= 80 else None
-    return [main], service
+    return [_ARTICLE_BODY], service
+
+
+def _generic(ent: Span) -> bool:
+    """ "Children's", "Council": words that name no particular body."""
+    words = read_list("officials/not_name_words.txt")
+    return all(t.lower_ in words for t in ent if t.is_alpha)
 
 
 def _bodies_in(doc: Doc, start: int, end: int) -> list[Span]:
@@ -226,6 +245,21 @@ def _bodies_in(doc: Doc, start: int, end: int) -> list[Span]:
             continue
         found.append(ent if first == ent.start else Span(doc, first, ent.end, label=ent.label_))
     return found
+
+
+def _proper_body(tokens: Span) -> str | None:
+    """A capitalised name ending in a body word that the NER missed: "Wexham Police", "Ashby Vale Trust"."""
+    heads = _cues()["body_heads"]
+    words = read_list("officials/not_name_words.txt")
+    for i, tok in enumerate(tokens):
+        if tok.lower_ in heads and tok.text[:1].isupper() and i > 0:
+            j = i
+            while j > 0 and tokens[j - 1].pos_ == "PROPN" and tokens[j - 1].text[:1].isupper() \
+                    and "\n" not in tokens[j - 1].whitespace_:
+                j -= 1
+            if j < i and any(t.lower_ not in words for t in tokens[j:i]):
+                return tokens[j : i + 1].text
+    return None
 
 
 def _named_bodies(doc: Doc, ents: list[Span], end: int) -> list[str]:
@@ -289,15 +323,13 @@ def _without_owner(name: str) -> str:
     return name
 
 
-def _date(ctx: Context, grade: Span, clause: int) -> str | None:
-    """The date the verdict was given: right after the grade ("judged inadequate in November 2016"), in its
-    clause before it, or opening the sentence ("Earlier this month Ofsted ..."); never the dateline."""
+def _date(ctx: Context, grade: Span) -> str | None:
+    """The date the verdict was given: right after the grade ("judged inadequate in November 2016") or before
+    it in the sentence ("Earlier this month Ofsted ..."), the nearest first; never the dateline."""
     doc = ctx.doc
     sent = grade.sent
     dateline = ctx.article.published.span if ctx.article.published else None
     after_limit = doc[min(grade.end + 4, sent.end - 1)].idx + 1 if grade.end < sent.end else grade.end_char
-    opening = doc[min(sent.start + 4, sent.end - 1)].idx + 1
-    clause_start = doc[clause].idx
     best = None
     for d in ctx.dates:
         start, end = d.span
@@ -308,8 +340,7 @@ def _date(ctx: Context, grade: Span, clause: int) -> str | None:
         between = ctx.text[min(start, grade.start_char) : max(end, grade.end_char)]
         if not (sent.start_char <= start and end <= sent.end_char) or "\n" in between:
             continue
-        near = grade.end_char <= start < after_limit or clause_start <= start < grade.start_char
-        if near or start < opening:
+        if grade.end_char <= start < after_limit or start < grade.start_char:
             distance = abs(start - grade.start_char)
             if best is None or distance < best[0]:
                 best = (distance, d.value)
@@ -337,7 +368,7 @@ def extract_ratings(ctx: Context) -> list[Rating]:
         if _hypothetical(doc, clause, grade.start):
             continue
         # a status needs its body named in the sentence; a grade may stand for the article's body
-        fallback = main if kind != "status" or (main and main.lower() in grade.sent.text.lower()) else None
+        fallback = main is not None and (kind != "status" or main.lower() in grade.sent.text.lower())
         if obj is not None:
             subject = _subject(doc, obj[0], obj[1], fallback)
         else:
@@ -348,7 +379,7 @@ def extract_ratings(ctx: Context) -> list[Rating]:
             continue
         bodies, service = subject
         previous = _is_previous(doc, grade, clause)
-        date = None if _after_from(doc, grade) else _date(ctx, grade, clause)
+        date = None if _after_from(doc, grade) else _date(ctx, grade)
         for body in bodies:
             key = (name, _body_key(body))
             if key in verdicts:
@@ -364,8 +395,31 @@ def extract_ratings(ctx: Context) -> list[Rating]:
                 rated_by=_rated_by(ctx, grade, main_inspectorate), date=date,
                 status="previous" if previous else "current", key=key, mentions=[grade],
             )
+    _resolve_article_body(verdicts, main)
     _supersede(list(verdicts.values()))
     return [_record(v, ctx) for v in verdicts.values()]
+
+
+def _resolve_article_body(verdicts: dict[tuple[str, str], _Verdict], main: str | None) -> None:
+    """ "The trust was rated inadequate": the body is the one the article rates by name, else the one it names most."""
+    named = Counter(v.organisations[0] for v in verdicts.values() if v.organisations[0] != _ARTICLE_BODY)
+    body = named.most_common(1)[0][0] if named else main
+    for key in [k for k in verdicts if k[1] == _body_key(_ARTICLE_BODY)]:
+        verdict = verdicts.pop(key)
+        if body is None:
+            continue
+        target = (verdict.grade, _body_key(body))
+        if target in verdicts:
+            known = verdicts[target]
+            known.mentions = sorted(known.mentions + verdict.mentions, key=lambda m: m.start)
+            known.date = known.date or verdict.date
+            known.service = known.service or verdict.service
+            if verdict.status == "previous":
+                known.status = "previous"
+        else:
+            verdict.organisations = [body]
+            verdict.key = target
+            verdicts[target] = verdict
 
 
 def _body_key(body: str) -> str:
@@ -392,7 +446,7 @@ def _is_previous(doc: Doc, grade: Span, clause: int) -> bool:
 
 
 def _supersede(verdicts: list[_Verdict]) -> None:
-    """Of two grades for one body, the one given in an earlier-dated or 'from' clause is previous."""
+    """Of two grades for one body only the latest stands."""
     by_body: dict[str, list[_Verdict]] = {}
     for v in verdicts:
         if v.kind == "grade":
@@ -401,8 +455,9 @@ def _supersede(verdicts: list[_Verdict]) -> None:
         current = [v for v in group if v.status == "current"]
         if len(current) < 2:
             continue
-        dated = sorted((v for v in current if v.date), key=lambda v: v.date or "")
-        for v in dated[:-1]:
+        # an undated verdict is the news of the day; dated ones before it, or before the latest, are history
+        ordered = sorted(current, key=lambda v: v.date or "9999")
+        for v in ordered[:-1]:
             v.status = "previous"
 
 
