@@ -263,6 +263,15 @@ def _season_rel(m: re.Match[str], a: Anchor) -> Found:
     return Found(_season(a, code, step), "season", True, _mod(m))
 
 
+def _season_by_tense(m: re.Match[str], a: Anchor) -> Found:
+    """ "in the spring": the coming one in a future-tense sentence, the last one in the past, else this one."""
+    code = lexicon()["seasons"][m["season"].lower()]
+    if a.date is None:
+        return Found(None, "season", True, _mod(m))
+    step = {"future": 1, "past": -1}.get(a.tense, 0)
+    return Found(_season(a, code, step), "season", True, _mod(m))
+
+
 def _present(m: re.Match[str], a: Anchor) -> Found:
     return Found("PRESENT_REF", "present", True)
 
@@ -351,6 +360,8 @@ def rules() -> tuple[Rule, ...]:
          rf"(?P<unit>week|weekend|month|year|quarter|{wd}|{_alt(w for w in lex['months'] if len(w) > 3)}|may)\b",
          _this_last_next, re.I),
         (rf"\b(?P<which>last|next|this)\s+{season}\b", _season_rel, re.I),
+        (rf"\b(?:in|since|until|till|by|before|after|during|over|through)\s+(?P<t>{mod}the\s+{season})\b"
+         rf"(?!\s+(?:of\s+)?\d)", _season_by_tense, re.I),
         (rf"\b{num}\s+(?P<unit>day|week|month|year)s?\s+(?P<dir>ago|earlier|later|before|from now|hence)\b",
          _ago, re.I),
         (r"\bthis\s+time\s+(?P<which>next|last)\s+year\b", _this_time, re.I),
@@ -503,4 +514,4 @@ def extract_dates(ctx: Context) -> list[Date]:
     return out
 
 
-_TENSE_SENSITIVE = {_weekday_rule, _bare_month, _day_month, _this_last_next}
+_TENSE_SENSITIVE = {_weekday_rule, _bare_month, _day_month, _this_last_next, _season_by_tense}
