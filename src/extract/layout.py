@@ -118,8 +118,19 @@ def _words(name: str) -> frozenset[str]:
     return frozenset(w.lower() for w in read_list(name))
 
 
+_NAV_SEPARATOR = re.compile(r"\s*[|>»›·•]\s*|\s+/\s+|\s{2,}")
+
+
+def is_navigation(line: str) -> bool:
+    """A menu or breadcrumb: three or more short items between separators ("Home > News > Health")."""
+    if len(line) > 160:
+        return False
+    items = [item for item in _NAV_SEPARATOR.split(line.strip()) if item]
+    return len(items) >= 3 and all(len(item.split()) <= 3 for item in items) and len(line.split()) <= 18
+
+
 def is_furniture(line: str) -> bool:
-    return len(line) < 300 and _patterns("layout/furniture.txt").fullmatch(line) is not None
+    return len(line) < 300 and (_patterns("layout/furniture.txt").fullmatch(line) is not None or is_navigation(line))
 
 
 def _is_tail_marker(line: str) -> bool:
@@ -142,6 +153,20 @@ def parse_dateline(line: str) -> tuple[int, int, str] | None:
         if not (1 <= month <= 12 and 1 <= day <= 31 and 1900 <= year <= 2100):
             return None
         return match.start(), match.end(), f"{year:04d}-{month:02d}-{day:02d}"
+    return None
+
+
+def _dateline_in(line: str) -> tuple[int, int, str] | None:
+    """A dateline that is the whole line or one part of it ("By Jane Roe | 30th January 2020")."""
+    found = parse_dateline(line)
+    if found or len(line) > 160:
+        return found
+    offset = 0
+    for part in re.split(r"(\s+[|·]\s+)", line):
+        found = parse_dateline(part) if part.strip() and not part.isspace() else None
+        if found:
+            return found[0] + offset, found[1] + offset, found[2]
+        offset += len(part)
     return None
 
 
@@ -244,20 +269,28 @@ def _header(article: Article, lines: list[Line], content: list[Line], furniture:
         furniture.append((head[0].start, head[0].end))
         head = head[1:]
     title_line = None
-    for line in head[:3]:
-        if parse_dateline(line.text) or parse_byline(line.text):
-            continue
-        words = line.text.split()
-        if len(words) <= MAX_TITLE_WORDS and not (len(words) > 15 and line.text.endswith(".")):
-            title_line = line
-        break
+    marked = next((i for i, line in enumerate(head[:HEADER_LINES])
+                   if _dateline_in(line.text) or parse_byline(line.text)), None)
+    before_mark = [line for line in head[:marked] if len(line.text.split()) >= 3] if marked else []
+    if before_mark:  # the headline stands right above the dateline or byline, below any section labels
+        title_line = before_mark[-1]
+        earlier = [line for line in before_mark if line.text == title_line.text]
+        title_line = earlier[0]
+    else:
+        for line in head[:3]:
+            if _dateline_in(line.text) or parse_byline(line.text):
+                continue
+            words = line.text.split()
+            if len(words) <= MAX_TITLE_WORDS and not (len(words) > 15 and line.text.endswith(".")):
+                title_line = line
+            break
     if title_line is not None:
         article.title = Mention(text=title_line.text, span=(title_line.start, title_line.end))
         later = [line for line in head if line.start > title_line.start]
         if later and later[0].text == title_line.text:
             furniture.append((later[0].start, later[0].end))
     for line in head[:HEADER_LINES]:
-        found = parse_dateline(line.text)
+        found = _dateline_in(line.text)
         if found:
             start, end, value = found
             article.published = Mention(text=text[line.start + start : line.start + end],
