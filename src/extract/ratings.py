@@ -11,6 +11,7 @@ about: the council, trust or place it names most.
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections import Counter
 from dataclasses import dataclass, field
@@ -184,8 +185,9 @@ def _subject(doc: Doc, start: int, end: int, main: bool) -> tuple[list[str], str
         is_quantity = tokens[k].like_num or word in cues["quantifiers"]
         if is_quantity and any(w in cues["plural_bodies"] for w in lowers[k + 1 : k + 4]) and word != "both":
             return None  # "seven councils were rated inadequate": a statistic
-    ents = [e for e in _bodies_in(doc, start, end)
-            if not _is_inspectorate(e) and e[-1].lower_ not in cues["rater_heads"] and not _generic(e)
+    asides = _asides(doc, start, end)
+    ents = [e for e in _bodies_in(doc, start, end) if e.start not in asides
+            and not _is_inspectorate(e) and e[-1].lower_ not in cues["rater_heads"] and not _generic(e)
             and _strip_possessive(e).text.lower() not in cues["not_bodies"]]
     places = {e.text.lower() for e in doc.ents if e.label_ == "GPE"}
     services = [e for e in ents if e[-1].lower_ in _SERVICE_HEADS and e[0].lower_ not in places]
@@ -193,7 +195,7 @@ def _subject(doc: Doc, start: int, end: int, main: bool) -> tuple[list[str], str
     service = services[-1].text if services else None
     if ents:
         groups = _named_bodies(doc, ents, end)
-        rest = doc[ents[0].end : end]
+        rest = doc[ents[-1].end : end]
         words = [t for t in rest if t.is_alpha and t.lower_ not in _SKIPPABLE and t.pos_ in ("NOUN", "ADJ", "PROPN")]
         if words and words[-1].lower_ in _SERVICE_HEADS:
             first = next(t for t in rest if t.is_alpha and t.lower_ not in ("council", "city", "county", "borough"))
@@ -203,7 +205,7 @@ def _subject(doc: Doc, start: int, end: int, main: bool) -> tuple[list[str], str
             if lead:
                 service = doc[start : lead[-1].i + 1].text
         return groups, service
-    named = _proper_body(tokens)
+    named = _proper_body(doc[start:end], asides)
     if named is not None:
         return [named], service
     heads = [t for t in tokens if t.lower_ in cues["body_heads"] and t.pos_ in ("NOUN", "PROPN", "PRON")]
@@ -238,8 +240,9 @@ def _bodies_in(doc: Doc, start: int, end: int) -> list[Span]:
         for k in range(ent.start, ent.end):
             if "\n" in doc[k].text or ("\n" in doc[k].whitespace_ and k < ent.end - 1):
                 first = k + 1
-        while first - 1 >= start and doc[first - 1].pos_ == "PROPN" and doc[first - 1].text[:1].isupper() \
-                and not doc[first - 1].ent_type_ and "\n" not in doc[first - 1].whitespace_:
+        while first - 1 >= start and "\n" not in doc[first - 1].whitespace_ and not doc[first - 1].ent_type_ and (
+                (doc[first - 1].pos_ == "PROPN" and doc[first - 1].text[:1].isupper())
+                or (doc[first - 1].text in ("'s", "’s") and first - 2 >= start and doc[first - 2].pos_ == "PROPN")):
             first -= 1
         if first >= ent.end or first < start or ent.end > end:
             continue
@@ -247,39 +250,64 @@ def _bodies_in(doc: Doc, start: int, end: int) -> list[Span]:
     return found
 
 
-def _proper_body(tokens: Span) -> str | None:
-    """A capitalised name ending in a body word that the NER missed: "Wexham Police", "Ashby Vale Trust"."""
+def _asides(doc: Doc, start: int, end: int) -> set[int]:
+    """Tokens of asides between commas ("Harebell Lodge, a home in Mardenby, was rated"; "X, which was
+    inspected last month, was rated"): a body named there is not the one rated."""
+    commas = [i for i in range(start, end) if doc[i].text == ","]
+    inside: set[int] = set()
+    for a, b in itertools.pairwise(commas):
+        first = doc[a + 1] if a + 1 < end else None
+        if first is not None and (first.text[:1].islower() or first.pos_ in ("DET", "PRON")) and first.lower_ != "and":
+            inside.update(range(a, b + 1))
+    return inside
+
+
+def _proper_body(tokens: Span, asides: set[int] = frozenset()) -> str | None:
+    """A capitalised name ending in a body word that the NER missed: "Wexham Police", "Ashby Vale Trust",
+    "Thistlebrook maternity unit", "St Aldwyn's academy"."""
     heads = _cues()["body_heads"]
     words = read_list("officials/not_name_words.txt")
-    for i, tok in enumerate(tokens):
-        if tok.lower_ in heads and tok.text[:1].isupper() and i > 0:
-            j = i
-            while j > 0 and tokens[j - 1].pos_ == "PROPN" and tokens[j - 1].text[:1].isupper() \
-                    and "\n" not in tokens[j - 1].whitespace_:
-                j -= 1
-            if j < i and any(t.lower_ not in words for t in tokens[j:i]):
-                return tokens[j : i + 1].text
+    doc = tokens.doc
+    for tok in reversed(tokens):
+        if tok.lower_ not in heads or tok.pos_ == "PRON" or tok.i in asides or tok.i == tokens.start:
+            continue
+        j = tok.i
+        lower = 0
+        while j - 1 >= tokens.start and doc[j - 1].text[:1].islower() and doc[j - 1].pos_ == "NOUN" \
+                and lower < 2 and doc[j - 1].lower_ not in ("the", "a", "an"):
+            j -= 1
+            lower += 1
+        if j - 1 >= tokens.start and doc[j - 1].text in ("'s", "’s"):
+            j -= 1
+        k = j
+        while k - 1 >= tokens.start and doc[k - 1].pos_ == "PROPN" and doc[k - 1].text[:1].isupper() \
+                and "\n" not in doc[k - 1].whitespace_:
+            k -= 1
+        owner = doc[k:j].text.lower().removesuffix("'s").removesuffix("’s")
+        if k < j and any(t.lower_ not in words for t in doc[k:j]) and owner not in _cues()["not_bodies"]:
+            return doc[k : tok.i + 1].text
     return None
 
 
 def _named_bodies(doc: Doc, ents: list[Span], end: int) -> list[str]:
-    """The body the subject is headed by, and any coordinated with it ("Brindleford and Dunmere were both
-    rated good")."""
-    names = [_body_name(doc, ents[0], end)]
-    i = ents[0].end
-    by_start = {e.start: e for e in ents}
-    while i < end and doc[i].text in (",", "and", "&"):
+    """The body nearest the verdict, and any coordinated with it ("Brindleford and Dunmere were both rated
+    good")."""
+    last = ents[-1]
+    names = [_body_name(doc, last, end)]
+    by_end = {e.end: e for e in ents}
+    i = last.start
+    while i - 1 >= 0 and doc[i - 1].text in (",", "and", "&"):
         j = i
-        while j < end and doc[j].text in (",", "and", "&"):
-            j += 1
-        if j in by_start:
-            names.append(_body_name(doc, by_start[j], end))
-            i = by_start[j].end
-        elif j < end and doc[j].pos_ == "PROPN" and doc[j].text[:1].isupper():
+        while j - 1 >= 0 and doc[j - 1].text in (",", "and", "&"):
+            j -= 1
+        if j in by_end:
+            names.insert(0, _body_name(doc, by_end[j], end))
+            i = by_end[j].start
+        elif j - 1 >= 0 and doc[j - 1].pos_ == "PROPN" and doc[j - 1].text[:1].isupper():
             k = j
-            while k < end and doc[k].pos_ == "PROPN" and doc[k].text[:1].isupper():
-                k += 1
-            names.append(doc[j:k].text)
+            while k - 1 >= 0 and doc[k - 1].pos_ == "PROPN" and doc[k - 1].text[:1].isupper():
+                k -= 1
+            names.insert(0, doc[k:j].text)
             i = k
         else:
             break
