@@ -187,8 +187,6 @@ def test_atomic_file_discard_leaves_nothing_and_keeps_old(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["out.jsonl"]
 
 
-@pytest.mark.xfail(reason="atomic_write/AtomicFile use tempfile.mkstemp, so outputs are created mode 0600 "
-                   "whatever the umask (a plain write would give 0644 under umask 022)", strict=True)
 def test_atomic_write_respects_the_umask(tmp_path):
     previous = os.umask(0o022)
     try:

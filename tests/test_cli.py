@@ -410,8 +410,6 @@ def test_quiet_suppresses_the_summary(articles):
     assert run(["-j", "1", "-q", "-v", str(articles[0])]).stderr == ""
 
 
-@pytest.mark.xfail(reason="records are written through tempfile.mkstemp and keep its 0600 mode: "
-                   "the output file ignores the umask (0644 expected under umask 022)", strict=True)
 def test_output_file_mode_follows_the_umask(tmp_path, articles):
     previous = os.umask(0o022)
     try:
@@ -443,9 +441,6 @@ def test_real_subprocess_exit_code_on_a_missing_file(tmp_path):
     assert "gone.txt" in done.stderr and "Traceback" not in done.stderr
 
 
-@pytest.mark.xfail(reason="stdin is read as text (sys.stdin.read) instead of bytes through inputs.decode, so a "
-                   "cp1252 article on stdin fails ('the spaCy pipeline failed') where the same file decodes "
-                   "with a cp1252 warning", strict=True)
 def test_real_subprocess_cp1252_on_stdin_decodes_like_a_file():
     data = "Council \u201cfailing\u201d\n\nIt was rated inadequate.\n".encode("cp1252")
     done = subprocess.run([*_command(), "-", "-j", "1"], input=data, capture_output=True, timeout=300)
@@ -454,8 +449,6 @@ def test_real_subprocess_cp1252_on_stdin_decodes_like_a_file():
     assert any("cp1252" in w for w in rec.warnings)
 
 
-@pytest.mark.xfail(reason="stdin bypasses inputs.read_bytes/decode, so binary data on stdin is not refused "
-                   "(a record with exit 0) while the same bytes in a file fail with 'binary file'", strict=True)
 def test_binary_stdin_is_refused_like_a_binary_file():
     result = run(["-j", "1", "-"], input=b"abc\x00\x01\x02def\x00" * 20)
     assert result.exit_code == 1

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from extract import __version__
 from extract.core import Options, build_record, prepare
-from extract.inputs import STDIN, InputError, Source, decode, iter_sources, read_bytes
+from extract.inputs import MAX_BYTES, STDIN, InputError, Source, decode, iter_sources, read_bytes
 from extract.output import AtomicFile, atomic_write, inside, safe_name
 from extract.resources import data_fingerprint
 from extract.state import State
@@ -51,7 +51,7 @@ class Settings:
 class Item:
     source: str
     path: str | None
-    text: str | None = None  # stdin is read by the main process
+    data: bytes | None = None  # stdin's bytes, read by the main process (up to one byte over the limit)
 
 
 @dataclass(frozen=True)
@@ -99,10 +99,12 @@ def _init_worker(model: str | None, patterns: tuple[Path, ...], published: str |
 
 
 def _read(item: Item) -> tuple[str, tuple[str, ...], str]:
-    if item.text is not None:
-        data = item.text.encode("utf-8", "surrogatepass")
-        return item.text, (), hashlib.sha256(data).hexdigest()
-    data = read_bytes(Source(item.source, Path(item.path) if item.path else None))
+    if item.data is not None:  # stdin gets the same checks and decoding as a file
+        data = item.data
+        if len(data) > MAX_BYTES:
+            raise InputError(f"too large: over {MAX_BYTES:,} bytes")
+    else:
+        data = read_bytes(Source(item.source, Path(item.path) if item.path else None))
     decoded = decode(data)
     return decoded.text, decoded.warnings, hashlib.sha256(data).hexdigest()
 
@@ -204,7 +206,7 @@ def run(settings: Settings, report: Callable[[str], None], progress: Callable[[i
         work: list[Item] = []
         for source in iter_sources(settings.paths):
             if source.path is None:
-                work.append(Item(STDIN, None, sys.stdin.read()))
+                work.append(Item(STDIN, None, sys.stdin.buffer.read(MAX_BYTES + 1)))
             elif state and state.unchanged(source.name, source.path):
                 summary.skipped += 1
             else:

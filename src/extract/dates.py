@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from extract.context import Context
+from extract.pipeline import sentence
 from extract.records import Date
 from extract.resources import models_dir
 
@@ -376,12 +377,20 @@ def rules() -> tuple[Rule, ...]:
     return tuple((re.compile(pattern, flags), handler) for pattern, handler, flags in spec)
 
 
+def _has_sentences(doc) -> bool:
+    """`Doc.has_annotation` scans every token; ask once per doc."""
+    known = doc.user_data.get("extract_has_sents")
+    if known is None:
+        known = doc.user_data["extract_has_sents"] = doc.has_annotation("SENT_START")
+    return known
+
+
 def _tense(ctx: Context, start: int, end: int) -> str:
     """'future' when the sentence has a modal of the future, 'past' when its verbs are past, else 'none'."""
     span = ctx.doc.char_span(start, end, alignment_mode="expand")
-    if span is None or not ctx.doc.has_annotation("SENT_START"):
+    if span is None or not _has_sentences(ctx.doc):
         return "none"
-    sent = span[0].sent
+    sent = sentence(ctx.doc, span.start)
     lex = lexicon()
     lowered = sent.text.lower()
     if any(t.tag_ == "MD" and t.lower_ in {"will", "'ll", "shall", "wo"} for t in sent) or any(

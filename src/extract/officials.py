@@ -22,7 +22,7 @@ from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from extract.context import Context
-from extract.pipeline import lexicon_spans
+from extract.pipeline import lexicon_spans, sentence
 from extract.records import Mention, Official
 from extract.resources import read_jsonl, read_list
 
@@ -96,7 +96,9 @@ def _honorifics(doc: Doc) -> dict[int, Span]:
 def _name_after(doc: Doc, i: int, limit: int, honorifics: dict[int, Span]) -> _Name | None:
     """The name starting at token i (after optional honorifics), or None."""
     hon = None
-    while i < limit and i in honorifics:
+    chain = 0
+    while i < limit and i in honorifics and chain < 4:
+        chain += 1
         hon = honorifics[i] if hon is None else doc[hon.start : honorifics[i].end]
         i = honorifics[i].end
     start = i
@@ -151,7 +153,7 @@ class _Role:
 def _role_phrase(
     doc: Doc, head: Span, honorifics: dict[int, Span], parties: dict[int, Span], role_starts: frozenset[int]
 ) -> _Role:
-    sent = head.sent
+    sent = sentence(doc, head.start)
     stop = _words("officials/role_stop_words.txt")
     left = head.start
     party = organisation = None
@@ -280,7 +282,7 @@ def _parties(doc: Doc) -> dict[int, Span]:
 
 def _name_before(doc: Doc, i: int, names_by_end: dict[int, _Name]) -> _Name | None:
     """The name a role at token i is in apposition to: "Jane Roe, the director" / "Jane Roe, who as leader"."""
-    sent_start = doc[i].sent.start if i < len(doc) else 0
+    sent_start = sentence(doc, i).start if i < len(doc) else 0
     j = i
     steps = 0
     while j - 1 >= sent_start and steps < 6:
@@ -309,8 +311,12 @@ def _party_after(doc: Doc, name: _Name, parties: dict[int, Span]) -> str | None:
 def _collect_names(ctx: Context, honorifics: dict[int, Span], role_tokens: frozenset[int]) -> list[_Name]:
     doc = ctx.doc
     found: list[_Name] = []
+    covered = -1
     for start in sorted(honorifics):
+        if start < covered:  # inside a chain already read ("The Rt Hon Sir ...")
+            continue
         name = _name_after(doc, start, len(doc), honorifics)
+        covered = name.end if name is not None else honorifics[start].end
         if name is not None:
             found.append(name)
     for ent in doc.ents:

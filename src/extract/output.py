@@ -13,10 +13,18 @@ from typing import IO
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
+def _umask_mode() -> int:
+    """The mode a plain `open()` would give a new file: mkstemp's 0600 would hide records from other users."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def atomic_write(path: Path, data: str) -> None:
     """Write the whole file or nothing: a temporary file beside it, then an atomic rename."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".extract-", suffix=".tmp")
     try:
+        os.fchmod(fd, _umask_mode())
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(data)
             fh.flush()
@@ -34,6 +42,7 @@ class AtomicFile:
     def __init__(self, path: Path) -> None:
         self.path = path
         fd, self._tmp = tempfile.mkstemp(dir=path.parent or Path("."), prefix=".extract-", suffix=".tmp")
+        os.fchmod(fd, _umask_mode())
         self.fh: IO[str] = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
 
     def write(self, data: str) -> None:

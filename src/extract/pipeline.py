@@ -34,11 +34,18 @@ class PatternError(ValueError):
 @Language.component("extract_line_breaks")
 def line_breaks(doc: Doc) -> Doc:
     """A line break ends a sentence: scraped articles put one paragraph, heading or bullet on each line."""
+    if len(doc) < 2 or doc.has_annotation("DEP"):
+        return doc
+    starts = doc.to_array("SENT_START")  # set in one array: Token.is_sent_start re-checks the whole doc per call
+    changed = False
     for token in doc[1:]:
         before = doc[token.i - 1]
         broken = "\n" in before.whitespace_ or ("\n" in before.text and before.is_space)
-        if broken and not token.is_space:
-            token.is_sent_start = True
+        if broken and not token.is_space and starts[token.i] != 1:
+            starts[token.i] = 1
+            changed = True
+    if changed:
+        doc.from_array(["SENT_START"], starts)
     return doc
 
 
@@ -126,3 +133,20 @@ def lexicon_spans(doc, labels: Iterable[str]) -> list:
     wanted = set(labels)
     group = doc.spans.get(LEXICON_KEY, [])
     return [span for span in group if span.label_ in wanted]
+
+
+def sentence(doc: Doc, i: int):
+    """The sentence holding token i. `Token.sent` walks the doc on every call; this indexes it once, so rules
+    that ask for many tokens' sentences stay linear."""
+    bounds = doc.user_data.get("extract_sentences")
+    if bounds is None:
+        starts = [0] * len(doc)
+        ends = [0] * len(doc)
+        for sent in doc.sents:
+            for k in range(sent.start, sent.end):
+                starts[k] = sent.start
+                ends[k] = sent.end
+        bounds = doc.user_data["extract_sentences"] = (starts, ends)
+    i = min(max(i, 0), len(doc) - 1)
+    return doc[bounds[0][i] : bounds[1][i]]
+

@@ -20,6 +20,7 @@ are scare quotes, not speech, and are left out.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -27,7 +28,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc
 
 from extract.context import Context
-from extract.pipeline import lexicon_spans
+from extract.pipeline import lexicon_spans, sentence
 from extract.records import Mention, Quote
 from extract.resources import read_jsonl, read_list
 
@@ -36,6 +37,7 @@ _SINGLE_OPEN = re.compile(r"(?:(?<=^)|(?<=[\s(\[“\"—–-]))[‘'](?=\S)")
 _SINGLE_CLOSE = re.compile(r"(?<=\S)[’'](?=$|[\s.,;:!?)\]”\"—–-])")
 _SINGLE_MAX = 400
 _SCARE_MAX_WORDS = 4
+_LOOKBACK = 200  # candidates a pronoun may reach back over
 _PERSON_PRONOUNS = {"he": "he", "she": "she", "him": "he", "her": "she"}
 _ORG_PRONOUNS = {"it", "they"}
 _SHE_HONORIFICS = frozenset({"mrs", "ms", "miss", "dame", "lady", "baroness"})
@@ -215,8 +217,12 @@ def _speech_verbs(doc: Doc) -> list[int]:
     return sorted({span.start for span in lexicon_spans(doc, ["SPEECH_VERB"])})
 
 
+def _length(doc: Doc) -> int:
+    return doc[-1].idx + len(doc[-1].text_with_ws) if len(doc) else 0
+
+
 def _token_at(doc: Doc, char: int, after: bool) -> int:
-    span = doc.char_span(char, char + 1, alignment_mode="expand") if char < len(doc.text) else None
+    span = doc.char_span(char, char + 1, alignment_mode="expand") if 0 <= char < _length(doc) else None
     if span is None:
         return len(doc) if after else 0
     return span.start
@@ -231,21 +237,45 @@ class _Attributor:
         self.verb_set = set(self.verbs)
         self.previous: _Candidate | None = None
         self.quote_tokens: list[tuple[int, int]] = []
+        self.quote_starts: list[int] = []
+        self.cand_starts: list[int] = []
 
     def _candidates_in(self, start: int, end: int) -> list[_Candidate]:
-        return [c for c in self.speakers.candidates if start <= c.start and c.end <= end]
+        cands = self.speakers.candidates
+        if len(self.cand_starts) != len(cands):
+            self.cand_starts = [c.start for c in cands]
+        i = bisect.bisect_left(self.cand_starts, start)
+        found = []
+        while i < len(cands) and cands[i].start < end:
+            if cands[i].end <= end:
+                found.append(cands[i])
+            i += 1
+        return found
+
+    def _recent(self, before: int, limit: int = _LOOKBACK) -> list[_Candidate]:
+        """Candidates starting before token `before`, at most `limit` of them, nearest last."""
+        cands = self.speakers.candidates
+        if len(self.cand_starts) != len(cands):
+            self.cand_starts = [c.start for c in cands]
+        i = bisect.bisect_left(self.cand_starts, before)
+        return cands[max(0, i - limit) : i]
 
     def _inside_quote(self, i: int) -> bool:
-        return any(a <= i < b for a, b in self.quote_tokens)
+        k = bisect.bisect_right(self.quote_starts, i) - 1
+        return k >= 0 and self.quote_tokens[k][0] <= i < self.quote_tokens[k][1]
+
+    def set_quotes(self, spans: list[tuple[int, int]]) -> None:
+        self.quote_tokens = sorted(spans)
+        self.quote_starts = [a for a, _ in self.quote_tokens]
 
     def _resolve(self, cand: _Candidate) -> _Candidate:
         """Turn a pronoun into the speaker it stands for."""
         if cand.kind != "pronoun":
             return cand
         want = "org" if cand.word in _ORG_PRONOUNS else "person"
-        sent = self.doc[cand.start].sent
-        same = [c for c in self.speakers.candidates
-                if sent.start <= c.start < cand.start and c.kind == want and not self._inside_quote(c.start)]
+        sent = sentence(self.doc, cand.start)
+        same = [c for c in self._candidates_in(sent.start, cand.start)
+                if c.start < cand.start and c.kind == want and not self._inside_quote(c.start)]
         if same:
             return same[-1]
         prev = self.previous
@@ -254,8 +284,8 @@ class _Attributor:
                 return prev  # "It added that ..."
             if cand.word == "they":
                 return _Candidate(cand.start, cand.end, "anonymous", None)
-        before = [c for c in self.speakers.candidates
-                  if c.start < cand.start and c.kind in (want, "anonymous") and not self._inside_quote(c.start)
+        before = [c for c in self._recent(cand.start)
+                  if c.kind in (want, "anonymous") and not self._inside_quote(c.start)
                   and (c.kind == "anonymous" or self._fits(c, cand.word))]
         if want == "org":
             before = [c for c in before if c.value is not None and c.word != "named"]
@@ -284,7 +314,7 @@ class _Attributor:
             return None
         if content.rstrip().endswith((".", "!", "?")) and doc[i].text[:1].isupper():
             return None  # the sentence ended inside the quote: what follows is a new one
-        cands = {c.start: c for c in self.speakers.candidates}
+        cands = {c.start: c for c in self._candidates_in(i, i + 3)}
         if i in self.verb_set:  # said Jane Roe / said the report
             j = i + 1 + (i + 1 < len(doc) and doc[i + 1].lower_ in ("the", "a", "an"))
             return cands.get(j)
@@ -297,12 +327,13 @@ class _Attributor:
 
     def before(self, start_tok: int, open_tok: int) -> _Candidate | None:
         """The subject of the last verb of saying between start_tok and the opening mark."""
-        verbs = [v for v in self.verbs if start_tok <= v < open_tok and not self._inside_quote(v)
+        lo, hi = bisect.bisect_left(self.verbs, start_tok), bisect.bisect_left(self.verbs, open_tok)
+        verbs = [v for v in self.verbs[lo:hi] if not self._inside_quote(v)
                  and not self._passive(v)]
         if not verbs:
             return None
         verb = verbs[-1]
-        sent_start = max(start_tok, self.doc[verb].sent.start)
+        sent_start = max(start_tok, sentence(self.doc, verb).start)
         cands = [c for c in self._candidates_in(sent_start, verb)
                  if not self._inside_quote(c.start) and not self._object(c)]
         if cands:
@@ -313,7 +344,7 @@ class _Attributor:
                     return subject
             return cands[-1]
         j = verb + 1 + (verb + 1 < len(self.doc) and self.doc[verb + 1].lower_ in ("the", "a", "an"))
-        cand = next((c for c in self.speakers.candidates if c.start == j and c.kind != "pronoun"), None)
+        cand = next((c for c in self._candidates_in(j, j + 12) if c.start == j and c.kind != "pronoun"), None)
         if cand is None or (cand.end < open_tok and self.doc[cand.end].text != ":"):
             return None  # "says the report makes ...": the report is spoken about
         return cand
@@ -340,17 +371,18 @@ def extract_quotes(ctx: Context) -> list[Quote]:
     doc = ctx.doc
     attributor = _Attributor(ctx)
     line_starts = [m.end() for m in re.finditer(r"\n", body)]
-    attributor.quote_tokens = [
-        (_token_at(doc, p.start, False), _token_at(doc, p.end, True)) for p in passages
-    ]
+    attributor.set_quotes([(_token_at(doc, p.start, False), _token_at(doc, p.end, True)) for p in passages])
     quotes: list[Quote] = []
     seen: dict[str, int] = {}
     last: tuple[int, int, _Candidate] | None = None  # end offset, end token and speaker of the last attributed quote
+    previous_end = -1
     for passage in passages:
         open_tok = _token_at(doc, passage.start - 1, False)
         close_tok = _token_at(doc, passage.end, True) + 1
-        line_start = max((s for s in line_starts if s <= passage.start), default=0)
-        prev_quote_end = max((p.end for p in passages if p.end < passage.start and p.end >= line_start), default=-1)
+        k = bisect.bisect_right(line_starts, passage.start)
+        line_start = line_starts[k - 1] if k else 0
+        prev_quote_end = previous_end if line_start <= previous_end < passage.start else -1
+        previous_end = max(previous_end, passage.end)
         start_tok = _token_at(doc, max(line_start, prev_quote_end + 1), True)
         cand = attributor.after(close_tok, text[passage.start : passage.end]) if passage.closed else None
         if cand is None:

@@ -11,6 +11,7 @@ about: the council, trust or place it names most.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import json
 from collections import Counter
@@ -20,7 +21,7 @@ from functools import cache
 from spacy.tokens import Doc, Span
 
 from extract.context import Context
-from extract.pipeline import lexicon_spans
+from extract.pipeline import lexicon_spans, sentence
 from extract.records import Mention, Rating
 from extract.resources import models_dir, read_jsonl, read_list
 
@@ -65,6 +66,28 @@ class _Verdict:
     mentions: list[Span] = field(default_factory=list)
 
 
+def _ents_in(doc: Doc, start: int, end: int) -> list[Span]:
+    """Entities overlapping doc[start:end], found by bisection so that many verdicts stay linear."""
+    index = doc.user_data.get("extract_ents")
+    if index is None or index[0] is not doc.ents:
+        ents = doc.ents
+        index = doc.user_data["extract_ents"] = (ents, [e.end for e in ents])
+    ents, ends = index
+    i = bisect.bisect_right(ends, start)
+    found = []
+    while i < len(ents) and ents[i].start < end:
+        found.append(ents[i])
+        i += 1
+    return found
+
+
+def _grades_by_end(doc: Doc) -> dict[int, Span]:
+    cached = doc.user_data.get("extract_grades")
+    if cached is None:
+        cached = doc.user_data["extract_grades"] = {g.end: g for g in lexicon_spans(doc, ["GRADE"])}
+    return cached
+
+
 def _is_inspectorate(ent: Span) -> bool:
     return ent.ent_id_ in _inspectorates()
 
@@ -104,8 +127,8 @@ def _cue_before(doc: Doc, grade: Span) -> tuple[int, tuple[int, int] | None] | N
     ("upgraded from inadequate to requires improvement").
     """
     verbs = _cues()["verbs"]
-    sent_start = grade.sent.start
-    grades_by_end = {g.end: g for g in lexicon_spans(doc, ["GRADE"])}
+    sent_start = sentence(grade.doc, grade.start).start
+    grades_by_end = _grades_by_end(doc)
     i = grade.start - 1
     obj_end: int | None = None
     limit = max(sent_start, grade.start - _WINDOW - 6)
@@ -146,14 +169,15 @@ def _noun_after(doc: Doc, grade: Span) -> bool:
 def _rating_of(doc: Doc, grade: Span) -> bool:
     """ "a rating of 'good'", "judged as inadequate" are handled by _cue_before; this catches "rating of"."""
     i = grade.start - 1
-    while i >= grade.sent.start and doc[i].is_punct:
+    first = sentence(grade.doc, grade.start).start
+    while i >= first and doc[i].is_punct:
         i -= 1
-    return i - 1 >= grade.sent.start and doc[i].lower_ == "of" and doc[i - 1].lower_ in _cues()["nouns"]
+    return i - 1 >= first and doc[i].lower_ == "of" and doc[i - 1].lower_ in _cues()["nouns"]
 
 
 def _status_prep(doc: Doc, grade: Span) -> bool:
     i = grade.start - 1
-    return i >= grade.sent.start and doc[i].lower_ in _cues()["status_preps"]
+    return i >= sentence(grade.doc, grade.start).start and doc[i].lower_ in _cues()["status_preps"]
 
 
 def _hypothetical(doc: Doc, start: int, end: int) -> bool:
@@ -162,7 +186,7 @@ def _hypothetical(doc: Doc, start: int, end: int) -> bool:
 
 
 def _clause_start(doc: Doc, before: int) -> int:
-    sent = doc[before].sent
+    sent = sentence(doc, before)
     i = before - 1
     while i > sent.start:
         if doc[i].text in _CLAUSE_BREAKS or doc[i].lower_ in ("that", "which", "whether", "since", "because", "after",
@@ -189,7 +213,7 @@ def _subject(doc: Doc, start: int, end: int, main: bool) -> tuple[list[str], str
     ents = [e for e in _bodies_in(doc, start, end) if e.start not in asides
             and not _is_inspectorate(e) and e[-1].lower_ not in cues["rater_heads"] and not _generic(e)
             and _strip_possessive(e).text.lower() not in cues["not_bodies"]]
-    places = {e.text.lower() for e in doc.ents if e.label_ == "GPE"}
+    places = {e.text.lower() for e in _ents_in(doc, start, end) if e.label_ == "GPE"}
     services = [e for e in ents if e[-1].lower_ in _SERVICE_HEADS and e[0].lower_ not in places]
     ents = [e for e in ents if e not in services]  # "Children's Social Services": a service, not a body
     service = services[-1].text if services else None
@@ -233,7 +257,7 @@ def _bodies_in(doc: Doc, start: int, end: int) -> list[Span]:
     """Named bodies in doc[start:end]: ORG/GPE/FAC entities cut at line breaks and widened over a
     capitalised word the NER left off ("Ashcombe" + "Vale NHS Trust")."""
     found = []
-    for ent in doc.ents:
+    for ent in _ents_in(doc, start, end):
         if ent.label_ not in _ORG_LABELS or ent.end <= start or ent.start >= end:
             continue
         first = ent.start
@@ -326,18 +350,19 @@ def _body_name(doc: Doc, ent: Span, end: int) -> str:
 
 def _rated_by(ctx: Context, grade: Span, main_inspectorate: str | None) -> str | None:
     doc = ctx.doc
-    sent = grade.sent
+    sent = sentence(grade.doc, grade.start)
     canonical = _inspectorates()
     for i in range(grade.end, min(sent.end, grade.end + 6)):
         if doc[i].lower_ == "by" and i + 1 < len(doc):
-            ent = next((e for e in doc.ents if e.start in (i + 1, i + 2) and e.label_ == "ORG"), None)
+            ent = next((e for e in _ents_in(doc, i + 1, i + 3) if e.start in (i + 1, i + 2) and e.label_ == "ORG"),
+                       None)
             if ent is not None:
                 return canonical.get(ent.ent_id_) or _without_owner(_strip_possessive(ent).text)
-    for ent in doc.ents:
+    for ent in _ents_in(doc, sent.start, sent.end):
         if sent.start <= ent.start < sent.end and _is_inspectorate(ent):
             return canonical[ent.ent_id_]
     neighbours = range(max(0, sent.start - 60), min(len(doc), sent.end + 60))
-    for ent in doc.ents:
+    for ent in _ents_in(doc, neighbours.start, neighbours.stop):
         if ent.start in neighbours and ent.label_ == "ORG" and ent[-1].lower_ in ("committee", "panel", "inquiry"):
             return _without_owner(ent.text)
     return main_inspectorate
@@ -355,11 +380,13 @@ def _date(ctx: Context, grade: Span) -> str | None:
     """The date the verdict was given: right after the grade ("judged inadequate in November 2016") or before
     it in the sentence ("Earlier this month Ofsted ..."), the nearest first; never the dateline."""
     doc = ctx.doc
-    sent = grade.sent
+    sent = sentence(grade.doc, grade.start)
     dateline = ctx.article.published.span if ctx.article.published else None
     after_limit = doc[min(grade.end + 4, sent.end - 1)].idx + 1 if grade.end < sent.end else grade.end_char
     best = None
-    for d in ctx.dates:
+    starts = [d.span[0] for d in ctx.dates]
+    first = bisect.bisect_left(starts, sent.start_char)
+    for d in ctx.dates[first : bisect.bisect_right(starts, sent.end_char)]:
         start, end = d.span
         if not d.value or d.granularity not in ("day", "month", "year", "season", "quarter", "half"):
             continue
@@ -396,13 +423,14 @@ def extract_ratings(ctx: Context) -> list[Rating]:
         if _hypothetical(doc, clause, grade.start):
             continue
         # a status needs its body named in the sentence; a grade may stand for the article's body
-        fallback = main is not None and (kind != "status" or main.lower() in grade.sent.text.lower())
+        sent_text = sentence(doc, grade.start).text.lower()
+        fallback = main is not None and (kind != "status" or main.lower() in sent_text)
         if obj is not None:
             subject = _subject(doc, obj[0], obj[1], fallback)
         else:
             subject = _subject(doc, clause, anchor, fallback)
         if subject is None and by_noun:
-            subject = _subject(doc, grade.sent.start, grade.start, fallback)
+            subject = _subject(doc, sentence(grade.doc, grade.start).start, grade.start, fallback)
         if subject is None:
             continue
         bodies, service = subject
@@ -459,9 +487,9 @@ def _body_key(body: str) -> str:
 def _after_from(doc: Doc, grade: Span) -> bool:
     """ "upgraded from inadequate to ...": the grade left behind."""
     before = grade.start - 1
-    while before >= grade.sent.start and doc[before].is_punct:
+    while before >= sentence(grade.doc, grade.start).start and doc[before].is_punct:
         before -= 1
-    return before >= grade.sent.start and doc[before].lower_ == "from"
+    return before >= sentence(grade.doc, grade.start).start and doc[before].lower_ == "from"
 
 
 def _is_previous(doc: Doc, grade: Span, clause: int) -> bool:

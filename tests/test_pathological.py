@@ -1,0 +1,65 @@
+"""Hostile shapes of input finish in time that grows linearly with their size.
+
+Each case runs at 1x and 4x; the 4x run may take at most SLACK times four the 1x run (plus a small constant
+for timer noise). Absolute times are not asserted: CI machines differ, the shape of the growth does not.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from extract import extract_record
+from extract.inputs import MAX_BYTES, InputError, read_bytes
+
+SLACK = 2.0
+
+
+def _bullets(n: int) -> str:
+    return "Inspectors found:\n" + "".join(f"• item number {i} was poor\n" for i in range(n))
+
+
+def _one_long_line(n: int) -> str:
+    return "x" * n
+
+
+def _quote_marks(n: int) -> str:
+    return "He said " + "“a” " * (n // 2)
+
+
+def _honorifics(n: int) -> str:
+    return "Sir " * n + "John Smith said the council was rated inadequate."
+
+
+CASES = {
+    "100,000 bullet lines": (_bullets, 25_000),
+    "1 MB line without spaces": (_one_long_line, 250_000),
+    "50,000 quotation marks": (_quote_marks, 12_500),
+    "repeated honorifics": (_honorifics, 2_500),
+}
+
+
+def _timed(nlp, text: str) -> float:
+    started = time.perf_counter()
+    record = extract_record(text, nlp)
+    assert record.id
+    return time.perf_counter() - started
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_growth_is_linear(nlp, case):
+    make, size = CASES[case]
+    _timed(nlp, make(size // 10))  # warm caches
+    small = _timed(nlp, make(size))
+    large = _timed(nlp, make(size * 4))
+    assert large <= 4 * SLACK * small + 1.0, f"{case}: {small:.2f}s at 1x, {large:.2f}s at 4x"
+
+
+def test_inputs_over_the_size_limit_are_refused(tmp_path):
+    from extract.inputs import Source
+
+    path = tmp_path / "huge.txt"
+    path.write_bytes(b"a" * (MAX_BYTES + 1))
+    with pytest.raises(InputError, match="limit"):
+        read_bytes(Source(str(path), path))
