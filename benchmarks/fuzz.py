@@ -18,7 +18,7 @@ from pathlib import Path
 from extract import Options, extract_record
 from extract.inputs import decode
 from extract.pipeline import load_nlp
-from extract.records import Record
+from extract.records import Record, iter_spans
 
 NOISE = ["•", "- ", "* ", "1. ", "“", "”", '"', "'", "‘", "’", "\r\n", "\n\n", "\x00", "\x07", "😀", "שלום",
          "Sir ", "Cllr ", "inadequate", "rated good", "last month", "31 February 2019", "the 45th", "Mr Mr Mr ",
@@ -50,15 +50,6 @@ def mutate(text: str, rng: random.Random) -> str:
     return text
 
 
-def spans(obj):
-    if isinstance(obj, dict):
-        if isinstance(obj.get("span"), list) and "text" in obj:
-            yield obj["span"], obj["text"]
-        for value in obj.values():
-            yield from spans(value)
-    elif isinstance(obj, list):
-        for value in obj:
-            yield from spans(value)
 
 
 def main() -> None:
@@ -84,7 +75,7 @@ def main() -> None:
         try:
             data = json.loads(extract_record(text, nlp, Options(source="fuzz")).model_dump_json())
             Record.model_validate(data)
-            for (start, end), words in spans(data):
+            for (start, end), words in iter_spans(data):
                 if text[start:end] != words:
                     problem = f"ungrounded span {start}:{end}"
                     break

@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from extract.cli import main
-from extract.records import Record
+from extract.records import Record, iter_spans
 
 from .conftest import ROOT
 
@@ -46,24 +46,12 @@ def records(output: str) -> list[dict]:
     return [json.loads(line) for line in output.splitlines() if line.strip()]
 
 
-def spans(obj):
-    """Every (span, text) pair in a record, at any depth (lead-ins of lists included)."""
-    if isinstance(obj, dict):
-        if isinstance(obj.get("span"), list) and "text" in obj:
-            yield obj["span"], obj["text"]
-        if isinstance(obj.get("lead_in_span"), list) and obj.get("lead_in") is not None:
-            yield obj["lead_in_span"], obj["lead_in"]
-        for value in obj.values():
-            yield from spans(value)
-    elif isinstance(obj, list):
-        for value in obj:
-            yield from spans(value)
 
 
 def assert_spans(rec: dict, text: str) -> int:
     """Every span of `rec` points at its words in `text`; returns how many were checked."""
     checked = 0
-    for (start, end), words in spans(rec):
+    for (start, end), words in iter_spans(rec):
         assert 0 <= start <= end <= len(text)
         assert text[start:end] == words, (start, end, words)
         checked += 1

@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from extract import Options, extract_record
-from extract.records import record_json_schema
+from extract.records import iter_spans, record_json_schema
 
 from .conftest import SAMPLES
 
@@ -29,22 +29,13 @@ def check(text: str, nlp) -> str:
     record = extract_record(text, nlp, Options(source="t.txt"))
     data = json.loads(record.model_dump_json())
     VALIDATOR.validate(data)
-    for span, words in _spans(data):
+    for span, words in iter_spans(data):
         start, end = span
         assert 0 <= start <= end <= len(text)
         assert text[start:end] == words
     return record.model_dump_json()
 
 
-def _spans(obj):
-    if isinstance(obj, dict):
-        if isinstance(obj.get("span"), list) and "text" in obj:
-            yield obj["span"], obj["text"]
-        for value in obj.values():
-            yield from _spans(value)
-    elif isinstance(obj, list):
-        for value in obj:
-            yield from _spans(value)
 
 
 @given(st.text(max_size=400))

@@ -19,8 +19,9 @@ socket.getaddrinfo = refuse
 from extract import Options, extract_record
 from extract.pipeline import load_nlp
 
-text = "Council rated inadequate\n\nPublished 3 May 2018\n\nKestrelford City Council was rated inadequate by Ofsted last month, " \
-       "said Cllr Jane Roe. It will improve by the end of next year.\n"
+text = ("Council rated inadequate\n\nPublished 3 May 2018\n\n"
+        "Kestrelford City Council was rated inadequate by Ofsted last month, "
+        "said Cllr Jane Roe. It will improve by the end of next year.\n")
 record = extract_record(text, load_nlp(), Options(source="t.txt"))
 assert record.ratings and record.dates, record
 print("ok", [d.value for d in record.dates])

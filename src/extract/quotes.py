@@ -30,7 +30,7 @@ from spacy.tokens import Doc
 from extract.context import Context
 from extract.pipeline import lexicon_spans, sentence
 from extract.records import Mention, Quote
-from extract.resources import read_jsonl, read_list
+from extract.resources import inspectorate_names, read_list
 
 _DOUBLE = re.compile(r"[“”\"]")
 _SINGLE_OPEN = re.compile(r"(?:(?<=^)|(?<=[\s(\[“\"—–-]))[‘'](?=\S)")
@@ -165,15 +165,6 @@ def _single_quotes(line: str, offset: int, taken: list[tuple[int, int]]) -> list
     return found
 
 
-def _inspectorate_names() -> dict[str, str]:
-    """Canonical name of each inspectorate id: the first pattern written for it."""
-    names: dict[str, str] = {}
-    for row in read_jsonl("entities/inspectorates.jsonl"):
-        if isinstance(row.get("pattern"), str) and row.get("id"):
-            names.setdefault(row["id"], row["pattern"])
-    return names
-
-
 def _speakers(ctx: Context) -> _Speakers:
     doc = ctx.doc
     out = _Speakers()
@@ -184,7 +175,7 @@ def _speakers(ctx: Context) -> _Speakers:
             if span is not None:
                 out.candidates.append(_Candidate(span.start, span.end, "person", official.name))
                 taken.update(range(span.start, span.end))
-    canonical = _inspectorate_names()
+    canonical = inspectorate_names()
     counts: Counter[str] = Counter()
     for ent in doc.ents:
         if ent.start in taken:

@@ -23,7 +23,7 @@ from spacy.tokens import Doc, Span
 from extract.context import Context
 from extract.pipeline import lexicon_spans, sentence
 from extract.records import Mention, Rating
-from extract.resources import models_dir, read_jsonl, read_list
+from extract.resources import inspectorate_names, models_dir, read_list
 
 _WINDOW = 7
 _ARTICLE_BODY = "\x00article body"
@@ -41,15 +41,6 @@ _SERVICE_HEADS = frozenset({"services", "service", "department", "team", "provis
 def _cues() -> dict[str, frozenset[str]]:
     raw = json.loads((models_dir() / "ratings" / "cues.json").read_text(encoding="utf-8"))
     return {k: frozenset(v) for k, v in raw.items() if isinstance(v, list)}
-
-
-@cache
-def _inspectorates() -> dict[str, str]:
-    names: dict[str, str] = {}
-    for row in read_jsonl("entities/inspectorates.jsonl"):
-        if isinstance(row.get("pattern"), str) and row.get("id"):
-            names.setdefault(row["id"], row["pattern"])
-    return names
 
 
 @dataclass
@@ -89,7 +80,7 @@ def _grades_by_end(doc: Doc) -> dict[int, Span]:
 
 
 def _is_inspectorate(ent: Span) -> bool:
-    return ent.ent_id_ in _inspectorates()
+    return ent.ent_id_ in inspectorate_names()
 
 
 def _main_body(doc: Doc) -> str | None:
@@ -351,7 +342,7 @@ def _body_name(doc: Doc, ent: Span, end: int) -> str:
 def _rated_by(ctx: Context, grade: Span, main_inspectorate: str | None) -> str | None:
     doc = ctx.doc
     sent = sentence(grade.doc, grade.start)
-    canonical = _inspectorates()
+    canonical = inspectorate_names()
     for i in range(grade.end, min(sent.end, grade.end + 6)):
         if doc[i].lower_ == "by" and i + 1 < len(doc):
             ent = next((e for e in _ents_in(doc, i + 1, i + 3) if e.start in (i + 1, i + 2) and e.label_ == "ORG"),
@@ -405,7 +396,7 @@ def _date(ctx: Context, grade: Span) -> str | None:
 def extract_ratings(ctx: Context) -> list[Rating]:
     doc = ctx.doc
     main = _main_body(doc)
-    counts = Counter(_inspectorates()[e.ent_id_] for e in doc.ents if _is_inspectorate(e))
+    counts = Counter(inspectorate_names()[e.ent_id_] for e in doc.ents if _is_inspectorate(e))
     main_inspectorate = counts.most_common(1)[0][0] if counts else None
     verdicts: dict[tuple[str, str], _Verdict] = {}
     for grade in lexicon_spans(doc, ["GRADE"]):

@@ -133,3 +133,16 @@ class Record(_Model):
 def record_json_schema() -> dict:
     """The JSON Schema of a record, as published by `extract schema`."""
     return Record.model_json_schema()
+
+
+def iter_spans(obj: object):
+    """Every ([start, end], text) pair in a record as plain JSON data: what grounding checks walk."""
+    if isinstance(obj, dict):
+        if isinstance(obj.get("span"), list) and "text" in obj:
+            yield obj["span"], obj["text"]
+        for value in obj.values():
+            yield from iter_spans(value)
+    elif isinstance(obj, list):
+        for value in obj:
+            yield from iter_spans(value)
+

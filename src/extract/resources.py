@@ -40,6 +40,16 @@ def read_jsonl(name: str) -> tuple[dict, ...]:
     return tuple(rows)
 
 
+@cache
+def inspectorate_names() -> dict[str, str]:
+    """Canonical name of each inspectorate id: the first pattern written for it ("Ofsted", "CQC")."""
+    names: dict[str, str] = {}
+    for row in read_jsonl("entities/inspectorates.jsonl"):
+        if isinstance(row.get("pattern"), str) and row.get("id"):
+            names.setdefault(row["id"], row["pattern"])
+    return names
+
+
 def data_fingerprint() -> str:
     """A digest of every file under models/, so a change of patterns invalidates cached results."""
     import hashlib
