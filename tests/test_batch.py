@@ -138,31 +138,24 @@ def test_atomic_write_writes_and_leaves_no_temporary_file(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["r.json"]
 
 
+def _disk_full(fd):
+    raise OSError(28, "No space left on device")
 
-def test_atomic_write_keeps_old_content_when_writing_fails(tmp_path, monkeypatch):
+
+def _interrupted(src, dst):
+    raise KeyboardInterrupt
+
+
+@pytest.mark.parametrize(("function", "fault", "error", "match"), [
+    ("fsync", _disk_full, OSError, "No space"),  # the write fails
+    ("replace", _interrupted, KeyboardInterrupt, None),  # Ctrl-C at the rename
+])
+def test_atomic_write_keeps_old_content_when_interrupted(tmp_path, monkeypatch, function, fault, error, match):
     target = tmp_path / "r.json"
     target.write_text("old\n", encoding="utf-8")
-
-    def failing_fsync(fd):
-        raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr(os, "fsync", failing_fsync)
-    with pytest.raises(OSError, match="No space"):
+    monkeypatch.setattr(os, function, fault)
+    with pytest.raises(error, match=match):
         atomic_write(target, "new content that never lands\n")
-    assert target.read_text(encoding="utf-8") == "old\n"
-    assert [p.name for p in tmp_path.iterdir()] == ["r.json"]
-
-
-def test_atomic_write_keeps_old_content_on_keyboard_interrupt(tmp_path, monkeypatch):
-    target = tmp_path / "r.json"
-    target.write_text("old\n", encoding="utf-8")
-
-    def interrupted(src, dst):
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(os, "replace", interrupted)
-    with pytest.raises(KeyboardInterrupt):
-        atomic_write(target, "new\n")
     assert target.read_text(encoding="utf-8") == "old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["r.json"]
 

@@ -46,8 +46,6 @@ def records(output: str) -> list[dict]:
     return [json.loads(line) for line in output.splitlines() if line.strip()]
 
 
-
-
 def assert_spans(rec: dict, text: str) -> int:
     """Every span of `rec` points at its words in `text`; returns how many were checked."""
     checked = 0
@@ -102,7 +100,6 @@ def test_one_valid_record_per_file_in_input_order(articles):
     assert first["ratings"][0]["grade"] == "inadequate"
     assert [i["text"] for i in first["findings"][0]["items"]] == [
         "Too many children waited too long for help.", "Managers did not check decisions."]
-
 
 
 def test_version_matches_the_package():

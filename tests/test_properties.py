@@ -22,7 +22,7 @@ SAMPLE_TEXTS = [p.read_text(encoding="utf-8") for p in sorted(SAMPLES.glob("*.tx
 VALIDATOR = jsonschema.Draft202012Validator(record_json_schema())
 NOISE = ["•", "- ", "* ", "1. ", "“", "”", '"', "'", "‘", "’", "\r\n", "\n\n", "\x00", "\x07", "😀", "שלום", "مرحبا",
          "Sir ", "Cllr ", "inadequate", "rated good", "last month", "31 February 2019", "the 45th", "INADEQUATE",
-         "SIR ALBERT BORE", ":", "\u202e", "\ufeff"]
+         "SIR JOHN ASHDOWN", ":", "\u202e", "\ufeff"]
 
 
 def check(text: str, nlp) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from extract.records import Mention
-from extract.resources import read_list
+from extract.resources import read_list, read_words
 
 HEADER_LINES = 8  # the dateline and byline stand among the first non-empty lines
 MAX_TITLE_WORDS = 40
@@ -113,11 +113,6 @@ def _patterns(name: str) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in read_list(name)), re.I)
 
 
-@cache
-def _words(name: str) -> frozenset[str]:
-    return frozenset(w.lower() for w in read_list(name))
-
-
 _NAV_SEPARATOR = re.compile(r"\s*[|>»›·•]\s*|\s+/\s+|\s{2,}")
 
 
@@ -174,7 +169,7 @@ def parse_byline(line: str) -> tuple[int, int] | None:
     """The span of the author's name in a byline line ("By Jane Doe", "- Jane Doe Health Reporter"), or None."""
     if len(line) > 120:
         return None
-    roles = _words("layout/byline_roles.txt")
+    roles = read_words("layout/byline_roles.txt")
     explicit = _BYLINE_LEAD.match(line)
     dash = None if explicit else re.match(r"[-–—]\s*", line)
     offset = (explicit or dash).end() if (explicit or dash) else 0
@@ -208,7 +203,7 @@ def _masthead(line: str) -> bool:
     return (
         1 <= len(words) <= 5
         and all(w[:1].isupper() or w in {"of", "the", "and", "&"} for w in words)
-        and words[-1].lower().strip(".") in _words("layout/outlet_words.txt")
+        and words[-1].lower().strip(".") in read_words("layout/outlet_words.txt")
     )
 
 

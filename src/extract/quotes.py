@@ -28,9 +28,10 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc
 
 from extract.context import Context
+from extract.layout import split_lines
 from extract.pipeline import lexicon_spans, sentence
 from extract.records import Mention, Quote
-from extract.resources import inspectorate_names, read_list
+from extract.resources import inspectorate_names, read_words
 
 _DOUBLE = re.compile(r"[“”\"]")
 _SINGLE_OPEN = re.compile(r"(?:(?<=^)|(?<=[\s(\[“\"—–-]))[‘'](?=\S)")
@@ -76,24 +77,14 @@ class _Speakers:
     inspectorate: str | None = None
 
 
-def _lines(text: str):
-    start = 0
-    for line in text.split("\n"):
-        yield start, line
-        start += len(line) + 1
-
-
 def find_passages(body: str) -> tuple[list[_Passage], list[int]]:
     """Quoted passages in reading order, and the offsets of quotation marks left unclosed."""
     passages: list[_Passage] = []
     unclosed: list[int] = []
     pending: _Passage | None = None  # a quote left open at the end of the previous non-empty line
-    for offset, line in _lines(body):
-        stripped = line.lstrip()
-        if not stripped.strip():
-            continue
-        lead = offset + len(line) - len(stripped)
-        if pending is not None and stripped[0] not in "“\"":
+    for row in split_lines(body):
+        line, offset, lead = row.text, row.start, row.start
+        if pending is not None and line[0] not in "“\"":
             passages.append(pending)
             unclosed.append(pending.parts[0][0] - 1)
             pending = None
@@ -105,7 +96,7 @@ def find_passages(body: str) -> tuple[list[_Passage], list[int]]:
                 passages.append(pending)
                 pending = None
             elif open_at == lead:
-                pending.parts.append((lead + 1, offset + len(line.rstrip())))
+                pending.parts.append((lead + 1, row.end))
                 open_at = None
             else:
                 passages.append(pending)
@@ -113,7 +104,7 @@ def find_passages(body: str) -> tuple[list[_Passage], list[int]]:
                 pending = None
         passages.extend(_Passage([s]) for s in spans)
         if open_at is not None:
-            pending = _Passage([(open_at + 1, offset + len(line.rstrip()))], closed=False)
+            pending = _Passage([(open_at + 1, row.end)], closed=False)
         passages.extend(_single_quotes(line, offset, spans + ([pending.parts[-1]] if pending else [])))
     if pending is not None:
         passages.append(pending)
@@ -188,8 +179,8 @@ def _speakers(ctx: Context) -> _Speakers:
         elif ent.label_ == "ORG":
             out.candidates.append(_Candidate(ent.start, ent.end, "org", ent.text, word="named"))
     out.inspectorate = counts.most_common(1)[0][0] if counts else None
-    reports = frozenset(read_list("quotes/report_speakers.txt"))
-    anonymous = frozenset(read_list("quotes/anonymous_speakers.txt"))
+    reports = read_words("quotes/report_speakers.txt")
+    anonymous = read_words("quotes/anonymous_speakers.txt")
     for token in doc:
         if token.i in taken or token.ent_type_:
             continue
@@ -379,7 +370,7 @@ def extract_quotes(ctx: Context) -> list[Quote]:
         if cand is None:
             cand = attributor.before(start_tok, open_tok)
         if cand is None and body[line_start:passage.start - 1].strip() == "":
-            cand = _colon_lead_in(attributor, body, line_start, open_tok)
+            cand = _colon_lead_in(attributor, body, line_start)
         if cand is None and last is not None and last[0] >= line_start:
             between = body[last[0] : passage.start]
             if not re.search(r"[.!?]\s|\n", between) and not any(
@@ -415,7 +406,7 @@ def _quote(text: str, passage: _Passage, speaker: str | None, span: tuple[int, i
     )
 
 
-def _colon_lead_in(attributor: _Attributor, body: str, line_start: int, open_tok: int) -> _Candidate | None:
+def _colon_lead_in(attributor: _Attributor, body: str, line_start: int) -> _Candidate | None:
     """`Cllr Jane Roe said:` on the line above a quote that opens its paragraph."""
     prev_end = line_start - 1
     while prev_end > 0 and body[prev_end - 1] in " \t\r\n":

@@ -23,7 +23,7 @@ from spacy.tokens import Doc, Span
 from extract.context import Context
 from extract.pipeline import lexicon_spans, sentence
 from extract.records import Mention, Rating
-from extract.resources import inspectorate_names, models_dir, read_list
+from extract.resources import inspectorate_names, models_dir, read_words
 
 _WINDOW = 7
 _ARTICLE_BODY = "\x00article body"
@@ -240,7 +240,7 @@ def _subject(doc: Doc, start: int, end: int, main: bool) -> tuple[list[str], str
 
 def _generic(ent: Span) -> bool:
     """ "Children's", "Council": words that name no particular body."""
-    words = read_list("officials/not_name_words.txt")
+    words = read_words("officials/not_name_words.txt")
     return all(t.lower_ in words for t in ent if t.is_alpha)
 
 
@@ -249,7 +249,7 @@ def _bodies_in(doc: Doc, start: int, end: int) -> list[Span]:
     capitalised word the NER left off ("Ashcombe" + "Vale NHS Trust")."""
     found = []
     for ent in _ents_in(doc, start, end):
-        if ent.label_ not in _ORG_LABELS or ent.end <= start or ent.start >= end:
+        if ent.label_ not in _ORG_LABELS:
             continue
         first = ent.start
         for k in range(ent.start, ent.end):
@@ -281,7 +281,7 @@ def _proper_body(tokens: Span, asides: set[int] = frozenset()) -> str | None:
     """A capitalised name ending in a body word that the NER missed: "Wexham Police", "Ashby Vale Trust",
     "Thistlebrook maternity unit", "St Aldwyn's academy"."""
     heads = _cues()["body_heads"]
-    words = read_list("officials/not_name_words.txt")
+    words = read_words("officials/not_name_words.txt")
     doc = tokens.doc
     for tok in reversed(tokens):
         if tok.lower_ not in heads or tok.pos_ == "PRON" or tok.i in asides or tok.i == tokens.start:

@@ -31,6 +31,12 @@ def read_list(name: str) -> tuple[str, ...]:
 
 
 @cache
+def read_words(name: str) -> frozenset[str]:
+    """A plain-text lexicon as a lower-cased set, for membership tests on hot paths."""
+    return frozenset(w.lower() for w in read_list(name))
+
+
+@cache
 def read_jsonl(name: str) -> tuple[dict, ...]:
     """A JSON Lines data file (spaCy patterns or lexicon entries)."""
     rows = []
