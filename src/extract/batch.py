@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from extract import __version__
-from extract.core import Options, build_record, prepare
 from extract.inputs import MAX_BYTES, STDIN, InputError, Source, decode, iter_sources, read_bytes
 from extract.output import AtomicFile, atomic_write, inside, safe_name
 from extract.resources import data_fingerprint
@@ -111,6 +110,8 @@ def _read(item: Item) -> tuple[str, tuple[str, ...], str]:
 
 def process_chunk(items: list[Item]) -> list[Outcome]:
     """Read, parse (one `nlp.pipe` call) and extract a chunk of articles; a bad article fails alone."""
+    from extract.core import Options, build_record, prepare
+
     nlp, published, pretty = _worker["nlp"], _worker["published"], _worker["pretty"]
     outcomes: list[Outcome | None] = [None] * len(items)
     ready = []
@@ -176,6 +177,8 @@ def _results(settings: Settings, work: list[Item], stop: _StopFlag) -> Iterator[
     """Outcomes in input order, from this process or from a pool with a bounded window in flight."""
     init_args = (settings.model, settings.patterns, settings.published, settings.pretty)
     jobs = max(1, settings.jobs)
+    if not work:  # nothing new: no model to load
+        return
     if jobs == 1 or len(work) < IN_PROCESS_BELOW:
         _init_worker(*init_args, ignore_signals=False)
         for chunk in _chunks(work, settings.batch_size):

@@ -11,8 +11,7 @@ import click
 
 from extract import __version__
 from extract.batch import Settings, default_jobs, run
-from extract.pipeline import PatternError, read_patterns
-from extract.records import record_json_schema
+from extract.patterns import PatternError, read_patterns
 
 EXAMPLES = """
 \b
@@ -133,4 +132,6 @@ def run_command(paths: tuple[str, ...], output: str | None, pretty: bool, publis
 @main.command("schema")
 def schema() -> None:
     """Print the JSON Schema of a record (generated from the pydantic models)."""
+    from extract.records import record_json_schema
+
     click.echo(json.dumps(record_json_schema(), indent=2))

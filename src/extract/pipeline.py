@@ -24,6 +24,7 @@ from spacy.attrs import IDX, IS_SPACE, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from extract.patterns import read_patterns
 from extract.resources import models_dir
 from extract.rulers import use_fast_components
 
@@ -36,10 +37,6 @@ RULE_LEMMA_POS = ("VERB", "AUX")  # the tokens whose lemmas the rules read
 _NEWLINE = re.compile("\n")
 _WORD_KEYS = ("LEMMA", "LOWER", "TEXT", "ORTH", "NORM")  # token tests on a word, mergeable into one IN list
 MAX_TEXT_CHARS = 5_000_001  # the input size limit (inputs.MAX_BYTES); longer texts are refused before parsing
-
-
-class PatternError(ValueError):
-    """A pattern file that cannot be used; the message names the file and line."""
 
 
 @Language.component("extract_line_breaks")
@@ -72,31 +69,6 @@ def default_model() -> str:
         if importlib.util.find_spec(name) is not None:
             return name
     return DEFAULT_MODELS[-1]
-
-
-def read_patterns(path: Path) -> list[dict]:
-    """Read and check a spaCy pattern JSONL file: each line {"label": str, "pattern": str | [token dicts]}."""
-    rows = []
-    try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as err:
-        raise PatternError(f"{path}: cannot read pattern file: {err}") from err
-    for number, line in enumerate(lines, 1):
-        if not line.strip() or line.lstrip().startswith("//"):
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as err:
-            raise PatternError(f"{path}:{number}: not JSON: {err.msg}") from err
-        if not isinstance(row, dict) or not isinstance(row.get("label"), str) or not row["label"]:
-            raise PatternError(f"{path}:{number}: each line needs a non-empty string 'label'")
-        pattern = row.get("pattern")
-        is_phrase = isinstance(pattern, str) and pattern.strip()
-        is_tokens = isinstance(pattern, list) and pattern and all(isinstance(t, dict) for t in pattern)
-        if not (is_phrase or is_tokens):
-            raise PatternError(f"{path}:{number}: 'pattern' must be a string or a list of token objects")
-        rows.append(row)
-    return rows
 
 
 def _builtin_patterns(folder: str) -> list[dict]:
