@@ -76,14 +76,21 @@ class LookupAttributeRuler(AttributeRuler):
 
 
 class _Index:
-    """The patterns split into table-lookup ones and the rest, which keep a small Matcher."""
+    """The patterns split into table-lookup ones and the rest, which keep a small Matcher.
+
+    Each distinct key (a token's values in the tested columns) maps to a combo id, the set of lookup
+    patterns it fires, and whether it can start one of the Matcher's patterns; the Matcher then only
+    looks at the few places where one can start.
+    """
 
     def __init__(self, ruler: AttributeRuler) -> None:
         strings = self.strings = ruler.vocab.strings
+        self.ruler = ruler
         self.simple: list[tuple[int, int, list[list[Test]]]] = []  # (attr id, match id, alternatives)
         self.rest = Matcher(ruler.vocab)
+        self.rest_first: list[list[Test]] | None = []  # first-token tests of the Matcher's patterns
+        self.rest_length = 0
         self.match_ids: dict[int, int] = {}
-        self.cache: dict[tuple[int, ...], tuple[int, ...]] = {}
         for attr_id in range(len(ruler.attrs)):
             key = str(attr_id)
             _, patterns = ruler.matcher.get(key)
@@ -92,62 +99,105 @@ class _Index:
             compiled = [_compile(p, strings) for p in patterns]
             if all(c is not None for c in compiled):
                 self.simple.append((attr_id, match_id, compiled))
-            else:
-                self.rest.add(key, patterns)
-        # Only the columns some pattern tests make up the cache key, and patterns are bucketed by the tag they
-        # require, so a new word form is checked against a handful of patterns, not all of them.
-        self.columns = sorted({t[0] for _, _, alts in self.simple for tests in alts for t in tests})
+                continue
+            self.rest.add(key, patterns)
+            for pattern in patterns:
+                first = _compile(pattern[:1], strings)
+                if self.rest_first is None or first is None or any("OP" in map(str.upper, t) for t in pattern):
+                    self.rest_first = None  # a pattern of open length or start: the Matcher reads every doc whole
+                else:
+                    self.rest_first.append(first)
+                    self.rest_length = max(self.rest_length, len(pattern))
+        # Only the columns some test reads make up the key, and patterns are bucketed by the tag they require,
+        # so a new word form is checked against a handful of patterns, not all of them.
+        tests = [t for _, _, alts in self.simple for alt in alts for t in alt]
+        tests += [t for alt in self.rest_first or () for t in alt]
+        self.columns = sorted({t[0] for t in tests})
         self.by_tag: dict[int | None, list[int]] = {}
         for n, (_, _, alternatives) in enumerate(self.simple):
             tags = set()
-            for tests in alternatives:
-                required = [t[2] for t in tests if t[0] == _COLUMNS["TAG"] and t[1] in ("is", "in")]
+            for alt in alternatives:
+                required = [t[2] for t in alt if t[0] == _COLUMNS["TAG"] and t[1] in ("is", "in")]
                 tags |= set(required[0]) if required else {None}
             for tag in tags:
                 self.by_tag.setdefault(tag, []).append(n)
+        self.cache: dict[tuple[int, ...], tuple[int, bool]] = {}
+        self.combo_ids: dict[tuple[int, ...], int] = {}
+        self.combos: list[tuple[int, ...]] = []
+        self.combo_values: list[dict[int, int]] = []  # each combo's attributes, merged in pattern order
+        self._tables: tuple[int, dict[int, tuple[np.ndarray, np.ndarray]]] = (0, {})
 
-    def _fired(self, row: list[int]) -> tuple[int, ...]:
-        """Indices into `self.simple` of the patterns that match a token with these attribute values."""
+    def _lookup(self, key: tuple[int, ...]) -> tuple[int, bool]:
+        """The combo id of a key and whether a Matcher pattern can start at a token with it (cached)."""
+        if len(self.cache) > 200_000:  # bounded: distinct word forms are unbounded in theory
+            self.cache.clear()
+        row = [0] * len(_ARRAY_ATTRS)
+        for column, value in zip(self.columns, key, strict=True):
+            row[column] = value
         candidates = sorted({*self.by_tag.get(row[_COLUMNS["TAG"]], ()), *self.by_tag.get(None, ())})
-        return tuple(
+        fired = tuple(
             n for n in candidates
-            if any(all(_passes(test, row, self.strings) for test in tests) for tests in self.simple[n][2])
+            if any(all(_passes(test, row, self.strings) for test in alt) for alt in self.simple[n][2])
         )
+        if fired not in self.combo_ids:
+            self.combo_ids[fired] = len(self.combos)
+            self.combos.append(fired)
+            values: dict[int, int] = {}
+            for n in fired:
+                values.update(self.ruler.attrs[self.simple[n][0]])
+            self.combo_values.append(values)
+        starts = any(all(_passes(test, row, self.strings) for test in alt) for alt in self.rest_first or ())
+        found = self.cache[key] = (self.combo_ids[fired], starts)
+        return found
 
-    def fired(self, doc: Doc) -> tuple[list[tuple[int, ...]], np.ndarray]:
-        """The distinct sets of one-token lookup patterns that match the doc's tokens (indices into
-        `self.simple`), and for each token the position of its set in that list."""
+    def fired(self, doc: Doc) -> tuple[np.ndarray, list[int]]:
+        """Each token's combo id, and the tokens where a Matcher pattern can start."""
         if not len(doc):
-            return [], np.zeros(0, dtype=np.int64)
-        keys = doc.to_array(_ARRAY_ATTRS)[:, self.columns]
-        distinct, inverse = np.unique(keys, axis=0, return_inverse=True)
-        cache, out = self.cache, []
-        for key in map(tuple, distinct.tolist()):
-            fired = cache.get(key)
-            if fired is None:
-                if len(cache) > 200_000:  # bounded: distinct word forms are unbounded in theory
-                    cache.clear()
-                row = [0] * len(_ARRAY_ATTRS)
-                for column, value in zip(self.columns, key, strict=True):
-                    row[column] = value
-                fired = cache[key] = self._fired(row)
-            out.append(fired)
-        return out, inverse.reshape(-1)
+            return np.zeros(0, dtype=np.int64), []
+        table = doc.to_array(_ARRAY_ATTRS)
+        columns = [table[:, c].tolist() for c in self.columns]
+        cache, ids, starts = self.cache, [], []
+        for i, key in enumerate(zip(*columns, strict=True)):
+            found = cache.get(key) or self._lookup(key)
+            ids.append(found[0])
+            if found[1]:
+                starts.append(i)
+        return np.array(ids, dtype=np.int64), starts
 
-    def rest_matches(self, doc: Doc) -> list[tuple[int, int, int, int]]:
+    def rest_matches(self, doc: Doc, starts: list[int]) -> list[tuple[int, int, int, int]]:
         if not len(self.rest):
             return []
-        return [(self.match_ids[m], m, s, e) for m, s, e in self.rest(doc, allow_missing=True, as_spans=False)]
+        if self.rest_first is None:
+            found = self.rest(doc, allow_missing=True, as_spans=False)
+        else:
+            found = []
+            for i in starts:  # offsets in a Span are the span's own; keep the matches that start at i
+                found += [(m, i, i + e) for m, s, e in self.rest(doc[i : i + self.rest_length], allow_missing=True,
+                                                                 as_spans=False) if s == 0]
+        return [(self.match_ids[m], m, s, e) for m, s, e in found]
 
     def match(self, doc: Doc) -> list[tuple[int, int, int, int]]:
-        matches = self.rest_matches(doc)
-        combos, inverse = self.fired(doc)
-        for i, which in enumerate(inverse.tolist()):
-            for n in combos[which]:
+        ids, starts = self.fired(doc)
+        matches = self.rest_matches(doc, starts)
+        for i, combo in enumerate(ids.tolist()):
+            for n in self.combos[combo]:
                 attr_id, match_id, _ = self.simple[n]
                 matches.append((attr_id, match_id, i, i + 1))
         matches.sort()
         return matches
+
+    def _columns(self) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+        """For each attribute any combo sets: which combos set it, and the value each sets."""
+        size, tables = self._tables
+        if size != len(self.combos):
+            attrs = sorted({attr for values in self.combo_values for attr in values})
+            tables = {
+                attr: (np.array([attr in values for values in self.combo_values]),
+                       np.array([values.get(attr, 0) for values in self.combo_values], dtype=np.uint64))
+                for attr in attrs
+            }
+            self._tables = (len(self.combos), tables)
+        return tables
 
     def annotate(self, doc: Doc, ruler: AttributeRuler) -> None:
         """Set what `AttributeRuler.set_annotations(doc, ruler.match(doc))` sets, through arrays.
@@ -156,24 +206,20 @@ class _Index:
         A token that a Matcher pattern also targets then gets all its matches again, one by one in spaCy's
         order, so the last pattern wins exactly as in spaCy.
         """
-        combos, inverse = self.fired(doc)
-        if not combos:
+        ids, starts = self.fired(doc)
+        if not len(ids):
             return
-        merged = []
-        for combo in combos:
-            values: dict[int, int] = {}
-            for n in combo:
-                values.update(ruler.attrs[self.simple[n][0]])
-            merged.append(values)
-        columns = sorted({attr for values in merged for attr in values})
+        tables = self._columns()
+        present = np.unique(ids).tolist()
+        columns = sorted({attr for combo in present for attr in self.combo_values[combo]})
         if columns:
             table = doc.to_array(columns).reshape(len(doc), len(columns))
             for k, attr in enumerate(columns):
-                has = np.array([attr in values for values in merged])[inverse]
-                value = np.array([values.get(attr, 0) for values in merged], dtype=table.dtype)[inverse]
-                table[has, k] = value[has]
+                sets, values = tables[attr]
+                has = sets[ids]
+                table[has, k] = values[ids][has]
             doc.from_array(columns, table)
-        rest = self.rest_matches(doc)
+        rest = self.rest_matches(doc, starts)
         if rest:
             targets: dict[int, list[tuple[int, int, int, int]]] = {}
             for match in rest:
@@ -182,7 +228,7 @@ class _Index:
                 targets.setdefault(target, []).append(match)
             for target, matches in targets.items():
                 matches += [(self.simple[n][0], self.simple[n][1], target, target + 1)
-                            for n in combos[inverse[target]]]
+                            for n in self.combos[ids[target]]]
                 matches.sort()
                 ruler.set_annotations(doc, matches)
 
