@@ -9,6 +9,7 @@ the chunks in flight are written, the state is committed, and the next run resum
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import json
 import os
@@ -95,6 +96,7 @@ def _init_worker(model: str | None, patterns: tuple[Path, ...], published: str |
     from extract.pipeline import load_nlp
 
     _worker.update(nlp=load_nlp(model, patterns), published=published, pretty=pretty)
+    gc.freeze()  # the model's objects live as long as the worker: keep them out of every garbage collection
 
 
 def _read(item: Item) -> tuple[str, tuple[str, ...], str]:

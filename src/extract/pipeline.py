@@ -24,6 +24,7 @@ from spacy.attrs import IDX, IS_SPACE, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from extract.entities import use_candidate_sentence_ner
 from extract.patterns import read_patterns
 from extract.resources import models_dir
 from extract.rulers import use_fast_components
@@ -100,6 +101,7 @@ def load_nlp(model: str | None = None, patterns: Sequence[Path | str] = ()) -> L
     lexicon_rows = [row for folder in LEXICON_FOLDERS for row in _builtin_patterns(folder)]
     lexicon_rows += [r for r in user_rows if r["label"] not in ENTITY_LABELS]
     use_fast_components(nlp, lemma_pos=lemma_classes(entity_rows + lexicon_rows))
+    use_candidate_sentence_ner(nlp)
     ruler_kwargs = {"before": "ner"} if "ner" in nlp.pipe_names else {}
     entity_ruler = nlp.add_pipe(
         "entity_ruler", name="extract_entities", config={"phrase_matcher_attr": "LOWER"}, **ruler_kwargs
