@@ -24,7 +24,7 @@ from pathlib import Path
 from extract import __version__
 from extract.inputs import MAX_BYTES, STDIN, InputError, Source, decode, iter_sources, read_bytes
 from extract.output import AtomicFile, atomic_write, inside, safe_name
-from extract.resources import data_fingerprint
+from extract.resources import data_fingerprint, default_model, model_version
 from extract.state import State
 
 CHUNK = 8
@@ -80,7 +80,8 @@ def fingerprint(settings: Settings) -> str:
     digest = hashlib.sha256()
     for path in settings.patterns:
         digest.update(Path(path).read_bytes())
-    return f"{__version__}+{data_fingerprint()}+{settings.model or 'default'}+{digest.hexdigest()[:12]}"
+    model = settings.model or default_model()
+    return f"{__version__}+{data_fingerprint()}+{model}=={model_version(model)}+{digest.hexdigest()[:12]}"
 
 
 # --- the worker side ---------------------------------------------------------------------------

