@@ -452,13 +452,13 @@ def _dateparser_value(text: str, published: dt.date | None) -> Found | None:
 
 
 def parse_published(published: str | None) -> dt.date | None:
-    """The publication date as a date (a month or a year counts from its first day)."""
-    if not published:
+    """The publication date as a date: a month or a year counts from its first day, a time of day is dropped."""
+    match = re.match(r"\s*(\d{4})(?:-(\d\d)(?:-(\d\d))?)?(?![\d-])", published or "")
+    if not match:
         return None
     try:
-        parts = [int(p) for p in published.split("-")[:3]]
-        return dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
-    except (ValueError, IndexError):
+        return dt.date(int(match[1]), int(match[2] or 1), int(match[3] or 1))
+    except ValueError:
         return None
 
 
