@@ -171,7 +171,10 @@ def _quarter_rule(m: re.Match[str], a: Anchor) -> Found | None:
         return Found(f"{m['year']}-Q{q}", "quarter", mod=_mod(m))
     if a.date is None:
         return Found(None, "quarter", True, _mod(m))
-    year = a.date.year + _STEP[m["which"].lower()] if groups.get("which") else _period_year(a, 3 * q - 2, 3 * q)
+    if groups.get("which"):
+        year = a.date.year + _STEP[m["which"].lower()]
+    else:  # results are reported after a quarter ends: "will report third-quarter losses" is the last third quarter
+        year = _period_year(Anchor(a.date, "none" if a.tense == "future" else "past"), 3 * q - 2, 3 * q)
     return Found(f"{year:04d}-Q{q}", "quarter", True, _mod(m))
 
 
