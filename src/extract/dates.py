@@ -121,7 +121,7 @@ def _day_month(m: re.Match[str], a: Anchor) -> Found | None:
         return None
     if a.date is None:
         return Found(None, "day", relative=True)
-    value = _ymd(_period_year(a, month, month), month, day)
+    value = _ymd(_day_year(a, month, day), month, day)
     return Found(value, "day", relative=True) if value else None
 
 
@@ -324,7 +324,7 @@ def _bare_month(m: re.Match[str], a: Anchor) -> Found:
     month = _month(m["mon"])
     if a.date is None:
         return Found(None, "month", True, _mod(m))
-    return Found(f"{_period_year(a, month, month):04d}-{month:02d}", "month", True, _mod(m))
+    return Found(f"{_day_year(a, month, 15):04d}-{month:02d}", "month", True, _mod(m))
 
 
 def _season_rel(m: re.Match[str], a: Anchor) -> Found:
@@ -404,6 +404,17 @@ def _nearest_year(a: Anchor, month: int, strict: bool = False) -> int:
     if a.date.month - month > 6:
         return year + 1
     return year
+
+
+def _day_year(a: Anchor, month: int, day: int) -> int:
+    """Year of a year-less day ("Dec. 15"; a bare month counts from its 15th): the nearest one when it is
+    within `near_days` of the publication date whatever the tense ("payable Dec. 15" in late October, "in
+    April" in March); else the tense decides."""
+    candidates = [y for y in (a.date.year - 1, a.date.year, a.date.year + 1) if _ymd(y, month, day)]
+    nearest = min(candidates, key=lambda y: abs((dt.date(y, month, day) - a.date).days))
+    if abs((dt.date(nearest, month, day) - a.date).days) <= lexicon()["near_days"]:
+        return nearest
+    return _period_year(a, month, month)
 
 
 def _period_year(a: Anchor, first: int, last: int) -> int:
@@ -564,7 +575,7 @@ def _has_sentences(doc) -> bool:
 
 
 def _verb_tense(doc, k: int, lower: int) -> str | None:
-    """Tense of the verb at token k from its auxiliaries: 'will meet', 'to meet' and 'is meeting' look
+    """Tense of the verb at token k from its auxiliaries: 'will meet', '(is) to be met' and 'is meeting' look
     forward, 'met' and 'has met' look back; None for a bare participle, which says nothing."""
     lex = lexicon()
     chain, j = [], k - 1
@@ -577,7 +588,7 @@ def _verb_tense(doc, k: int, lower: int) -> str | None:
         return "future"
     if tag == "MD":
         return "future" if doc[k].lower_ in lex["future_aux"] else None
-    if words & set(lex["future_aux"]) or (tag == "VB" and any(t.tag_ == "TO" for t in chain)):
+    if words & set(lex["future_aux"]) or any(t.tag_ == "TO" for t in chain):
         return "future"
     if tag in {"VBD", "VBN"} or any(t.tag_ == "VBD" for t in chain):
         return "past"
@@ -588,7 +599,8 @@ def _verb_tense(doc, k: int, lower: int) -> str | None:
 
 def _tense(ctx: Context, start: int, end: int) -> str:
     """Which way the expression looks, from the tense of the nearest verb in its sentence: 'future', 'past'
-    or 'none'. The nearest verb, not any verb in the sentence: "said Friday that it will..." looks back."""
+    or 'none'. The nearest verb, not any verb in the sentence: "said Friday that it will..." looks back; a
+    verb before the expression governs it more often than one after ("fell on Friday to close at")."""
     span = ctx.doc.char_span(start, end, alignment_mode="expand")
     if span is None or not _has_sentences(ctx.doc):
         return "none"
@@ -599,14 +611,18 @@ def _tense(ctx: Context, start: int, end: int) -> str:
     if any(before.endswith(cue + " ") for cue in lex["future_before"]):
         return "future"
     window = lex["tense_window"]
-    left = range(span.start - 1, max(sent.start, span.start - window) - 1, -1)
+    lower = max(sent.start, span.start - window)
+    for k in range(span.start - 1, lower - 1, -1):  # a clause break ("..., but in March") ends the left side
+        if doc[k].tag_ == "CC" or doc[k].text in lex["clause_breaks"]:
+            lower = k + 1
+            break
+    left = range(span.start - 1, lower - 1, -1)
     right = range(span.end, min(sent.end, span.end + window))
-    for distance in range(window):
-        for k, lower in ((span.start - 1 - distance, sent.start), (span.end + distance, span.end)):
-            if (k in left or k in right) and doc[k].tag_ in _VERB_TAGS:
-                tense = _verb_tense(doc, k, lower)
-                if tense is not None:
-                    return tense
+    for k, floor in [(k, lower) for k in left] + [(k, span.end) for k in right]:
+        if doc[k].tag_ in _VERB_TAGS:
+            tense = _verb_tense(doc, k, floor)
+            if tense is not None:
+                return tense
     return "none"
 
 
