@@ -65,7 +65,7 @@ def _month(word: str) -> int:
 
 
 def _mod(match: re.Match[str]) -> str | None:
-    word = (match.groupdict().get("mod") or "").lower().strip()
+    word = re.sub(r"\s+", " ", (match.groupdict().get("mod") or "").lower().strip())
     return lexicon()["mods"].get(word.rstrip("-") if word.startswith("mid") else word) if word else None
 
 
@@ -145,10 +145,18 @@ def _year(m: re.Match[str], a: Anchor) -> Found:
     return Found(m["year"], "year", mod=_mod(m))
 
 
-def _relative_fiscal_year(m: re.Match[str], a: Anchor) -> Found:
-    """ "the current fiscal year", "last fiscal year": TimeML gives a fiscal year its calendar year's value."""
-    step = _STEP.get((m["which"] or "this").lower(), 0)
-    return Found(f"{a.date.year + step:04d}" if a.date else None, "year", True)
+def _relative_year(m: re.Match[str], a: Anchor) -> Found:
+    """ "the current (fiscal) year", "last fiscal year", "year-end": TimeML gives a fiscal year its calendar
+    year's value."""
+    step = _STEP.get((m.groupdict().get("which") or "this").lower(), 0)
+    return Found(f"{a.date.year + step:04d}" if a.date else None, "year", True, _mod(m))
+
+
+def _new_year(m: re.Match[str], a: Anchor) -> Found:
+    """ "the new year": the coming year from the second half of a year on, else the current one; its start."""
+    if a.date is None:
+        return Found(None, "year", True, "START")
+    return Found(f"{a.date.year + (a.date.month > 6):04d}", "year", True, "START")
 
 
 def _decade(m: re.Match[str], a: Anchor) -> Found:
@@ -515,7 +523,10 @@ def rules() -> tuple[Rule, ...]:
         (rf"\b(?:fiscal|financial)\s+(?:year\s+)?{year}\b", _year, re.I),
         (rf"(?<![\w£$€#.,-]){mod}{year}\b{no_digit_after}(?!\s*(?:-|–)\s*\d)", _year, re.I),
         (r"\b(?:the\s+)?(?P<which>current|this|last|next|previous)\s+(?:fiscal|financial)\s+year\b",
-         _relative_fiscal_year, re.I),
+         _relative_year, re.I),
+        (r"\bthe\s+(?:(?P<which>current)|full)\s+year\b(?!-)", _relative_year, re.I),
+        (r"\b(?P<mod>year(?:-|\s+|'s\s+)end)\b", _relative_year, re.I),
+        (r"\b(?:in\s+)?(?P<t>the\s+new\s+year)\b", _new_year, re.I),
         # quarters and halves
         (rf"\b(?:the\s+)?{fiscal}{quarter}(?:\s+of\s+(?:(?:fiscal\s+)?{year}|{which}\s+year))?\b",
          _quarter_rule, re.I),
