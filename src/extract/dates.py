@@ -152,6 +152,15 @@ def _relative_year(m: re.Match[str], a: Anchor) -> Found:
     return Found(f"{a.date.year + step:04d}" if a.date else None, "year", True, _mod(m))
 
 
+def _some_day(m: re.Match[str], a: Anchor) -> Found:
+    """ "sometime next year": a day the text leaves open, in a known year (TIMEX3 `2020-XX-XX`)."""
+    if m.groupdict().get("year"):
+        return Found(f"{m['year']}-XX-XX", "day")
+    if a.date is None:
+        return Found(None, "day", True)
+    return Found(f"{a.date.year + _STEP[m['which'].lower()]:04d}-XX-XX", "day", True)
+
+
 def _new_year(m: re.Match[str], a: Anchor) -> Found:
     """ "the new year": the coming year from the second half of a year on, else the current one; its start."""
     if a.date is None:
@@ -519,13 +528,14 @@ def rules() -> tuple[Rule, ...]:
         # months, seasons, years
         (rf"\b{mod}{mon},?\s+(?:of\s+)?{year}\b{no_digit_after}", _month_year, re.I),
         (rf"\b{mod}{cap_mon}\s+(?i:{which}\s+year)\b", _month_of_relative_year, 0),
-        (rf"\b{mod}{season}\s+(?:of\s+)?{year}\b", _season_year, re.I),
+        (rf"\b(?:the\s+)?{mod}{season}\s+(?:of\s+)?{year}\b", _season_year, re.I),
         (rf"\b(?:fiscal|financial)\s+(?:year\s+)?{year}\b", _year, re.I),
         (rf"(?<![\w£$€#.,-]){mod}{year}\b{no_digit_after}(?!\s*(?:-|–)\s*\d)", _year, re.I),
         (r"\b(?:the\s+)?(?P<which>current|this|last|next|previous)\s+(?:fiscal|financial)\s+year\b",
          _relative_year, re.I),
         (r"\bthe\s+(?:(?P<which>current)|full)\s+year\b(?!-)", _relative_year, re.I),
         (r"\b(?P<mod>year(?:-|\s+|'s\s+)end)\b", _relative_year, re.I),
+        (rf"\b(?:some\s*time|at\s+some\s+point)\s+(?:in\s+|during\s+)?(?:{which}\s+year|{year})\b", _some_day, re.I),
         (r"\b(?:in\s+)?(?P<t>the\s+new\s+year)\b", _new_year, re.I),
         # quarters and halves
         (rf"\b(?:the\s+)?{fiscal}{quarter}(?:\s+of\s+(?:(?:fiscal\s+)?{year}|{which}\s+year))?\b",
@@ -544,9 +554,9 @@ def rules() -> tuple[Rule, ...]:
         (rf"\b(?:the\s+)?(?P<hord>first|second|last)\s+half\s+of\s+(?:{year}|{which}\s+year|the\s+year)\b", _half,
          re.I),
         # decades and centuries
-        (rf"\b{mod}(?:the\s+)?(?:(?P<dec3>1[6-9]\d|20\d)0s|'(?P<dec1>\d)0s)\b", _decade, re.I),
-        (rf"\b{mod}the\s+(?P<decword>{_alt(lex['decades'])})\b", _decade, re.I),
-        (rf"\b{mod}(?:the\s+)?(?P<cent>1\d|20|21|\d)(?:st|nd|rd|th)[\s-]+century\b", _century, re.I),
+        (rf"\b(?:the\s+)?{mod}(?:the\s+)?(?:(?P<dec3>1[6-9]\d|20\d)0s|'(?P<dec1>\d)0s)\b", _decade, re.I),
+        (rf"\bthe\s+{mod}(?P<decword>{_alt(lex['decades'])})\b", _decade, re.I),  # not "in his seventies"
+        (rf"\b(?:the\s+)?{mod}(?:the\s+)?(?P<cent>1\d|20|21|\d)(?:st|nd|rd|th)[\s-]+century\b", _century, re.I),
         # days relative to the publication date
         (rf"\b{day_mod}(?P<word>(?i:today|yesterday|tomorrow|tonight)){part}\b", _today, 0),
         (rf"\bthis\s+(?P<part>{_alt(lex['parts_of_day'])})\b", _this_morning, re.I),
@@ -652,6 +662,7 @@ def _date_parser(base: dt.date):
             "RELATIVE_BASE": dt.datetime(base.year, base.month, base.day),
             "DATE_ORDER": "DMY",
             "PREFER_DAY_OF_MONTH": "first",
+            "PREFER_MONTH_OF_YEAR": "first",
             "RETURN_TIME_AS_PERIOD": False,
         },
     )
@@ -665,6 +676,7 @@ _DURATION_CUES = re.compile(
 _ANCHOR_CUES = re.compile(r"\d{4}|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.I)
 
 
+@lru_cache(maxsize=4096)
 def _dateparser_value(text: str, published: dt.date | None) -> Found | None:
     """A value for an expression the grammar lacks, when dateparser reads it and says how precise it is."""
     if _DURATION_CUES.search(text) or not _ANCHOR_CUES.search(text) or len(text) > 60:
