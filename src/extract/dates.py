@@ -233,13 +233,13 @@ def _today(m: re.Match[str], a: Anchor) -> Found:
     offset = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}[word]
     if a.date is None:
         return Found(None, "day", True)
-    part = _part_of_day(m)
-    return Found((a.date + dt.timedelta(days=offset)).isoformat() + part, "day", True, _mod(m))
+    return Found((a.date + dt.timedelta(days=offset)).isoformat(), "day", True, _mod(m))
 
 
 def _this_morning(m: re.Match[str], a: Anchor) -> Found:
-    """ "this morning", "this evening": the publication day at that part of the day."""
-    return Found(a.date.isoformat() + _part_of_day(m) if a.date else None, "day", True)
+    """ "this morning", "this evening": the publication day (a part of a day is a TIMEX3 TIME, not a DATE:
+    the value stays the day)."""
+    return Found(a.date.isoformat() if a.date else None, "day", True)
 
 
 def _this_last_next(m: re.Match[str], a: Anchor) -> Found | None:
@@ -330,11 +330,12 @@ def _end_of_period(m: re.Match[str], a: Anchor) -> Found | None:
 
 
 def _weekday_rule(m: re.Match[str], a: Anchor) -> Found:
-    """ "Friday", "Wednesday night", "early Tuesday": the nearest such day the sentence's tense points to."""
+    """ "Friday", "Wednesday night", "early Tuesday": the nearest such day the sentence's tense points to.
+    The part of the day stays in the text but not in the value, which is a DATE's (day precision)."""
     if a.date is None:
         return Found(None, "day", True, _mod(m))
     day = _weekday(a, lexicon()["weekdays"][m["wd"].lower()])
-    return Found(day.isoformat() + _part_of_day(m), "day", True, _mod(m))
+    return Found(day.isoformat(), "day", True, _mod(m))
 
 
 def _bare_month(m: re.Match[str], a: Anchor) -> Found:
@@ -388,11 +389,6 @@ def _ref(m: re.Match[str], a: Anchor) -> Found:
 
 _STEP = {"this": 0, "the": 0, "current": 0, "last": -1, "past": -1, "previous": -1, "next": 1, "coming": 1}
 _REF_VALUES = {"present": "PRESENT_REF", "past_ref": "PAST_REF", "future_ref": "FUTURE_REF"}
-
-
-def _part_of_day(m: re.Match[str]) -> str:
-    part = (m.groupdict().get("part") or "").lower()
-    return "T" + lexicon()["parts_of_day"][part] if part else ""
 
 
 def _quarter_value(quarter: tuple[int, int]) -> str:
