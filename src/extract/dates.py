@@ -54,7 +54,7 @@ class Anchor:
     date: dt.date | None
     tense: str = "none"  # past, future or none
     quarter: tuple[int, int] | None = None  # (year, quarter) the article reports on: "the quarter", "a year ago"
-    in_quarters: bool = False  # the article speaks of quarters, so "a year ago" is the year-ago quarter
+    in_quarters: bool = False  # quarters are being talked about here, so "a year ago" is the year-ago quarter
 
 
 Rule = tuple[re.Pattern[str], Callable[[re.Match[str], Anchor], Found | None]]
@@ -762,12 +762,14 @@ def extract_dates(ctx: Context) -> list[Date]:
              if h not in _QUARTER_SENSITIVE]
     named = _quarters([f for f in first if f[1] is not None])
     starts = [p for p, _ in named]
+    talk = [m.start() for m in _QUARTER_WORD.finditer(body)] if named else []  # "in the latest quarter" ...
     resolved = {s: f for s, f, _ in first}
     for (start, _, match, handler), tense in zip(expressions, tenses, strict=True):
         if handler in _QUARTER_SENSITIVE:
             i = bisect.bisect_right(starts, start)
             quarter = named[i - 1][1] if i else named[0][1] if named else _default_quarter(published)
-            near = bool(i) and start - named[i - 1][0] <= lexicon()["quarter_reach"]
+            j = bisect.bisect_right(talk, start)
+            near = bool(i) and bool(j) and start - talk[j - 1] <= lexicon()["quarter_reach"]
             resolved[start] = handler(match, Anchor(published, tense, quarter, near))
     out: list[Date] = []
     unresolved = False
@@ -798,6 +800,7 @@ def extract_dates(ctx: Context) -> list[Date]:
     return out
 
 
+_QUARTER_WORD = re.compile(r"quarter", re.I)
 _TENSE_SENSITIVE = {_weekday_rule, _bare_month, _day_month, _this_last_next, _season_by_tense, _quarter_rule,
                     _the_weekend, _half, _holiday}
 _QUARTER_SENSITIVE = {_reported_quarter, _year_ago_quarter, _ago}
