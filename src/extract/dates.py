@@ -495,7 +495,8 @@ def rules() -> tuple[Rule, ...]:
     wd_prefix = rf"(?:(?:{wd})\.?,?\s+)?"
     cap_wd_prefix = rf"(?:(?:{cap_wd}),?\s+)?"
     season = rf"(?P<season>{_alt(lex['seasons'])})"
-    mod = r"(?:(?P<mod>early|late|mid-|mid|the\s+(?:start|beginning|end|middle|close|turn)\s+of|about|around)\s*)?"
+    mod = (r"(?:(?P<mod>early|late|mid|the\s+(?:start|beginning|end|middle|close|turn)\s+of|about|around)"
+           r"(?:\s*-\s*|\s+))?")
     day_mod = r"(?:(?P<mod>(?i:early|late|earlier|later))\s+)?"
     part = rf"(?:\s+(?P<part>{_alt(lex['parts_of_day'])}))?"
     year = r"(?P<year>(?:1[6-9]|20)\d\d)"
@@ -561,16 +562,19 @@ def rules() -> tuple[Rule, ...]:
          _this_last_next, re.I),
         (r"\b(?:the|this)\s+weekend\b", _the_weekend, re.I),
         (rf"\b(?P<which>last|next|this|this\s+past)\s+{season}\b", _season_rel, re.I),
-        (rf"\b(?:in|since|until|till|by|before|after|during|over|through)\s+(?P<t>{mod}the\s+{season})\b"
-         rf"(?!\s+(?:of\s+)?\d)", _season_by_tense, re.I),
+        (rf"\b(?:in|since|until|till|by|before|after|during|over|through|into|from|of)\s+"
+         rf"(?P<t>{mod}the\s+{season})\b(?!\s+(?:of\s+)?\d)", _season_by_tense, re.I),
+        (rf"\b(?:in|since|until|till|by|before|after|during|over|through|into|from|of)\s+"
+         rf"(?P<t>the\s+{mod}{season})\b(?!\s+(?:of\s+)?\d)", _season_by_tense, re.I),
         (rf"\b{num}\s+(?P<unit>day|week|month|year|decade)s?\s+(?P<dir>ago|earlier|later|before|from now|hence)\b",
          _ago, re.I),
         (r"\bthis\s+time\s+(?P<which>next|last)\s+year\b", _this_time, re.I),
         (r"\b(?P<mod>the\s+(?:start|beginning|end|middle|close)\s+of)\s+(?P<which>the|this|last|next)\s+"
          r"(?P<unit>year|month|week)\b", _end_of_period, re.I),
-        (rf"\b{day_mod}(?P<wd>{cap_wd})(?!\s*,?\s*\d){part}\b", _weekday_rule, 0),
-        (rf"\b(?:in|since|from|until|till|by|before|after|during|between|to|and|of)\s+"
+        (rf"\b{day_mod}(?P<wd>{cap_wd}){part}\b", _weekday_rule, 0),
+        (rf"\b(?:in|since|from|until|till|by|before|after|during|between|to|and|of|for|through|into)\s+"
          rf"(?P<t>{mod}{cap_mon})(?!\s*,?\s*\d)", _bare_month, re.I),
+        (rf"\b(?P<mod>(?i:early|late|mid))(?:\s*-\s*|\s+){cap_mon}(?!\s*,?\s*\d)", _bare_month, 0),
         (rf"\b(?:(?P<which>last|this|next)\s+)?(?P<holiday>{_alt(lex['holidays'])})(?:\s+{year})?\b", _holiday, re.I),
         # PRESENT_REF, PAST_REF, FUTURE_REF
         (rf"\b(?P<present>{refs['present']})\b(?!-){duration_after}", _ref, re.I),
