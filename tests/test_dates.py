@@ -89,6 +89,10 @@ CASES = [
     ("the early 1980s", WEDNESDAY, "The scheme began in the early 1980s.", "198", "decade", "START"),
     ("the early 20th Century", WEDNESDAY, "The library dates from the early 20th Century.", "19", "century", "START"),
     ("the nineties", WEDNESDAY, "Crime fell in the nineties.", "199", "decade", None),
+    ("nineteen ninety-six", WEDNESDAY, "The pier burned down in nineteen ninety-six.", "1996", "year", None),
+    ("the year two thousand", WEDNESDAY, "The bridge opened in the year two thousand.", "2000", "year", None),
+    ("January nineteen ninety-seven", WEDNESDAY, "It was sold in January nineteen ninety-seven.", "1997-01",
+     "month", None),
     # PRESENT_REF, PAST_REF, FUTURE_REF
     ("now", WEDNESDAY, "The service is now rated good.", "PRESENT_REF", "present", None),
     ("currently", WEDNESDAY, "The unit is currently closed.", "PRESENT_REF", "present", None),
@@ -99,6 +103,7 @@ CASES = [
     ("the end of the year", WEDNESDAY, "The council will decide by the end of the year.", "2019", "year", "END"),
     ("the end of 2013", WEDNESDAY, "The hospital closed at the end of 2013.", "2013", "year", "END"),
     ("mid-November", WEDNESDAY, "The survey ran until mid-November.", "2018-11", "month", "MID"),
+    ("late-November", WEDNESDAY, "The late-November storms closed the road.", "2018-11", "month", "END"),
     ("early next year", WEDNESDAY, "New rules come in early next year.", "2020", "year", "START"),
     # underspecified parts
     ("sometime next year", WEDNESDAY, "The inquiry will report sometime next year.", "2020-XX-XX", "day", None),

@@ -69,6 +69,18 @@ def _mod(match: re.Match[str]) -> str | None:
     return lexicon()["mods"].get(word.rstrip("-") if word.startswith("mid") else word) if word else None
 
 
+def _year_of(m: re.Match[str]) -> int:
+    """The year group as a number, written in digits or spoken ("nineteen ninety-six", "the year two thousand")."""
+    text = m["year"].lower()
+    if text.isdigit():
+        return int(text)
+    words = lexicon()["number_words"]
+    parts = [p for p in re.split(r"[\s-]+", text) if p not in {"the", "year", "and"}]
+    if parts[:2] == ["two", "thousand"]:
+        return 2000 + sum(words[p] for p in parts[2:])
+    return 100 * words[parts[0]] + sum(words[p] for p in parts[1:])
+
+
 def _ymd(year: int, month: int, day: int) -> str | None:
     try:
         return dt.date(year, month, day).isoformat()
@@ -99,7 +111,7 @@ def _number(word: str) -> int | None:
 
 
 def _day_month_year(m: re.Match[str], a: Anchor) -> Found | None:
-    value = _ymd(int(m["year"]), _month(m["mon"]), int(m["day"]))
+    value = _ymd(_year_of(m), _month(m["mon"]), int(m["day"]))
     return Found(value, "day", mod=_mod(m)) if value else None
 
 
@@ -126,7 +138,7 @@ def _day_month(m: re.Match[str], a: Anchor) -> Found | None:
 
 
 def _month_year(m: re.Match[str], a: Anchor) -> Found:
-    return Found(f"{int(m['year']):04d}-{_month(m['mon']):02d}", "month", mod=_mod(m))
+    return Found(f"{_year_of(m):04d}-{_month(m['mon']):02d}", "month", mod=_mod(m))
 
 
 def _month_of_relative_year(m: re.Match[str], a: Anchor) -> Found:
@@ -138,11 +150,11 @@ def _month_of_relative_year(m: re.Match[str], a: Anchor) -> Found:
 
 
 def _season_year(m: re.Match[str], a: Anchor) -> Found:
-    return Found(f"{int(m['year']):04d}-{lexicon()['seasons'][m['season'].lower()]}", "season", mod=_mod(m))
+    return Found(f"{_year_of(m):04d}-{lexicon()['seasons'][m['season'].lower()]}", "season", mod=_mod(m))
 
 
 def _year(m: re.Match[str], a: Anchor) -> Found:
-    return Found(m["year"], "year", mod=_mod(m))
+    return Found(f"{_year_of(m):04d}", "year", mod=_mod(m))
 
 
 def _relative_year(m: re.Match[str], a: Anchor) -> Found:
@@ -155,7 +167,7 @@ def _relative_year(m: re.Match[str], a: Anchor) -> Found:
 def _some_day(m: re.Match[str], a: Anchor) -> Found:
     """ "sometime next year": a day the text leaves open, in a known year (TIMEX3 `2020-XX-XX`)."""
     if m.groupdict().get("year"):
-        return Found(f"{m['year']}-XX-XX", "day")
+        return Found(f"{_year_of(m):04d}-XX-XX", "day")
     if a.date is None:
         return Found(None, "day", True)
     return Found(f"{a.date.year + _STEP[m['which'].lower()]:04d}-XX-XX", "day", True)
@@ -185,7 +197,7 @@ def _quarter_rule(m: re.Match[str], a: Anchor) -> Found | None:
     groups = m.groupdict()
     q = int(groups["qnum"]) if groups.get("qnum") else lexicon()["ordinals"][m["qord"].lower()]
     if groups.get("year"):
-        return Found(f"{m['year']}-Q{q}", "quarter", mod=_mod(m))
+        return Found(f"{_year_of(m):04d}-Q{q}", "quarter", mod=_mod(m))
     if a.date is None:
         return Found(None, "quarter", True, _mod(m))
     if groups.get("which"):
@@ -213,14 +225,14 @@ def _year_ago_quarter(m: re.Match[str], a: Anchor) -> Found:
     year, q = a.quarter
     if m.groupdict().get("qord"):
         q = lexicon()["ordinals"][m["qord"].lower()]
-    year = int(m["year"]) if m.groupdict().get("year") else year - 1
+    year = _year_of(m) if m.groupdict().get("year") else year - 1
     return Found(_quarter_value((year, q)), "quarter", not m.groupdict().get("year"))
 
 
 def _half(m: re.Match[str], a: Anchor) -> Found | None:
     h = 1 if m["hord"].lower() == "first" else 2
     if m.groupdict().get("year"):
-        return Found(f"{m['year']}-H{h}", "half")
+        return Found(f"{_year_of(m):04d}-H{h}", "half")
     if a.date is None:
         return Found(None, "half", True)
     if m.groupdict().get("which"):
@@ -366,7 +378,7 @@ def _holiday(m: re.Match[str], a: Anchor) -> Found | None:
     """A named day ("Christmas Day", "Thanksgiving") in the year the sentence's tense points to."""
     entry = lexicon()["holidays"][re.sub(r"\s+", " ", m["holiday"].lower())]
     if m.groupdict().get("year"):
-        year = int(m["year"])
+        year = _year_of(m)
     elif a.date is None:
         return Found(None, "day", True)
     else:
@@ -499,7 +511,12 @@ def rules() -> tuple[Rule, ...]:
            r"(?:\s*-\s*|\s+))?")
     day_mod = r"(?:(?P<mod>(?i:early|late|earlier|later))\s+)?"
     part = rf"(?:\s+(?P<part>{_alt(lex['parts_of_day'])}))?"
-    year = r"(?P<year>(?:1[6-9]|20)\d\d)"
+    spoken = lex["number_words"]
+    units = _alt(w for w, n in spoken.items() if n < 10)
+    tens = _alt(w for w, n in spoken.items() if n >= 20)
+    teens = _alt(w for w, n in spoken.items() if 10 <= n < 20)
+    year = (rf"(?P<year>(?:1[6-9]|20)\d\d|nineteen[\s-]+(?:(?:{tens})(?:[\s-]+(?:{units}))?|{teens})"
+            rf"|the\s+year\s+two\s+thousand(?:\s+and\s+(?:{units}))?)")
     num = rf"(?P<num>\d{{1,3}}|{_alt(k for k in lex['numbers'] if lex['numbers'][k])})"
     ordinal = rf"(?P<qord>{_alt(lex['ordinals'])})"
     which = r"(?P<which>this|last|next)"
