@@ -145,6 +145,8 @@ def test_numeric_dates_read_day_first_and_warn_when_ambiguous(nlp, written, valu
         "The board meets every year.",
         "An eight-year-old boy was hurt.",
         "A man in his seventies was hurt.",
+        "The closure this may cause is a worry, and we may act.",
+        "Thousands joined this march to the town hall.",
         "The project will take two years.",
         "It is now two years since the inspection.",
     ],

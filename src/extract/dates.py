@@ -575,8 +575,7 @@ def rules() -> tuple[Rule, ...]:
         (rf"\b{day_mod}(?P<word>(?i:today|yesterday|tomorrow|tonight)){part}\b", _today, 0),
         (rf"\bthis\s+(?P<part>{_alt(lex['parts_of_day'])})\b", _this_morning, re.I),
         (rf"\b{mod}(?P<which>(?:earlier|later)\s+this|this\s+past|this|last|next|coming)\s+"
-         rf"(?P<unit>week|weekend|month|year|quarter|{wd}|{_alt(w for w in lex['months'] if len(w) > 3)}|may)\b",
-         _this_last_next, re.I),
+         rf"(?P<unit>week|weekend|month|year|quarter|{wd}|(?-i:{full}))\b", _this_last_next, re.I),
         (r"\b(?:the|this)\s+weekend\b", _the_weekend, re.I),
         (rf"\b(?P<which>last|next|this|this\s+past)\s+{season}\b", _season_rel, re.I),
         (rf"\b(?:in|since|until|till|by|before|after|during|over|through|into|from|of)\s+"
@@ -589,8 +588,8 @@ def rules() -> tuple[Rule, ...]:
         (r"\b(?P<mod>the\s+(?:start|beginning|end|middle|close)\s+of)\s+(?P<which>the|this|last|next)\s+"
          r"(?P<unit>year|month|week)\b", _end_of_period, re.I),
         (rf"\b{day_mod}(?P<wd>{cap_wd}){part}\b", _weekday_rule, 0),
-        (rf"\b(?:in|since|from|until|till|by|before|after|during|between|to|and|of|for|through|into)\s+"
-         rf"(?P<t>{mod}{cap_mon})(?!\s*,?\s*\d)", _bare_month, re.I),
+        (rf"\b(?i:in|since|from|until|till|by|before|after|during|between|to|and|of|for|through|into)\s+"
+         rf"(?P<t>(?i:{mod}){cap_mon})(?!\s*,?\s*\d)", _bare_month, 0),  # "May", not "may"
         (rf"\b(?P<mod>(?i:early|late|mid))(?:\s*-\s*|\s+){cap_mon}(?!\s*,?\s*\d)", _bare_month, 0),
         (rf"\b(?:(?P<which>last|this|next)\s+)?(?P<holiday>{_alt(lex['holidays'])})(?:\s+{year})?\b", _holiday, re.I),
         # PRESENT_REF, PAST_REF, FUTURE_REF
@@ -690,7 +689,7 @@ _DURATION_CUES = re.compile(
     r"years?-old|old|long|since)\b|\d+\s*-\s*(?:year|month|week|day)",
     re.I,
 )
-_ANCHOR_CUES = re.compile(r"\d{4}|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.I)
+_ANCHOR_CUES = re.compile(r"\b(?:1[6-9]|20)\d\d\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.I)
 
 
 @lru_cache(maxsize=4096)
