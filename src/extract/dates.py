@@ -565,6 +565,7 @@ def rules() -> tuple[Rule, ...]:
          re.I),
         (rf"\bthe\s+{year}\s+(?:quarter|period)\b", _year_ago_quarter, re.I),
         (r"\b(?P<bare>year-ago|year-earlier)\b", _year_ago_quarter, re.I),
+        (rf"\blast\s+year's\s+(?:{ordinal}\s+)?(?:fiscal\s+)?(?:quarter|period)\b", _year_ago_quarter, re.I),
         (rf"\b(?:the\s+)?(?P<hord>first|second|last)\s+half\s+of\s+(?:{year}|{which}\s+year|the\s+year)\b", _half,
          re.I),
         # decades and centuries
@@ -773,7 +774,8 @@ def extract_dates(ctx: Context) -> list[Date]:
     """Every date and period in the article body, with values resolved against the publication date.
 
     Two passes: the second resolves what depends on the article's reported quarter ("the quarter",
-    "the year-ago period", "a year earlier" in an earnings story), which may be named later in the text."""
+    "the year-ago period", "a year earlier" in an earnings story): the first quarter the article names (its
+    lead; later ones are often forecasts), else the last quarter completed before publication."""
     body = ctx.article.body
     published = parse_published(ctx.published)
     expressions = find_expressions(body)
@@ -787,7 +789,7 @@ def extract_dates(ctx: Context) -> list[Date]:
     for (start, _, match, handler), tense in zip(expressions, tenses, strict=True):
         if handler in _QUARTER_SENSITIVE:
             i = bisect.bisect_right(starts, start)
-            quarter = named[i - 1][1] if i else named[0][1] if named else _default_quarter(published)
+            quarter = named[0][1] if named else _default_quarter(published)
             j = bisect.bisect_right(talk, start)
             near = bool(i) and bool(j) and start - talk[j - 1] <= lexicon()["quarter_reach"]
             resolved[start] = handler(match, Anchor(published, tense, quarter, near))
