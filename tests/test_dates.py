@@ -75,6 +75,7 @@ CASES = [
     ("the second half of this year", WEDNESDAY, "The ward reopens in the second half of this year.", "2019-H2",
      "half", None),
     ("the first half of 2018", WEDNESDAY, "Complaints doubled in the first half of 2018.", "2018-H1", "half", None),
+    ("H2 2018", WEDNESDAY, "Sales fell in H2 2018.", "2018-H2", "half", None),
     # seasons
     ("last summer", WEDNESDAY, "The roof collapsed last summer.", "2018-SU", "season", None),
     ("the summer of 2017", WEDNESDAY, "The plan was drawn up in the summer of 2017.", "2017-SU", "season", None),
@@ -130,7 +131,13 @@ def test_year_ago_in_an_earnings_story_is_the_year_ago_quarter(nlp):
 
 @pytest.mark.parametrize(
     ("written", "value", "ambiguous"),
-    [("05/03/2019", "2019-03-05", True), ("25/12/2019", "2019-12-25", False), ("12/25/2019", "2019-12-25", False)],
+    [
+        ("05/03/2019", "2019-03-05", True),
+        ("25/12/2019", "2019-12-25", False),
+        ("12/25/2019", "2019-12-25", False),
+        ("05.03.2019", "2019-03-05", True),
+        ("07/07/2019", "2019-07-07", False),
+    ],
 )
 def test_numeric_dates_read_day_first_and_warn_when_ambiguous(nlp, written, value, ambiguous):
     record = _record(nlp, f"The contract was signed on {written}.", WEDNESDAY)

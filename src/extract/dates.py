@@ -230,7 +230,7 @@ def _year_ago_quarter(m: re.Match[str], a: Anchor) -> Found:
 
 
 def _half(m: re.Match[str], a: Anchor) -> Found | None:
-    h = 1 if m["hord"].lower() == "first" else 2
+    h = int(m["hnum"]) if m.groupdict().get("hnum") else 1 if m["hord"].lower() == "first" else 2
     if m.groupdict().get("year"):
         return Found(f"{_year_of(m):04d}-H{h}", "half")
     if a.date is None:
@@ -534,6 +534,8 @@ def rules() -> tuple[Rule, ...]:
          rf"[\s,./-]{{0,3}}{year}\b", _day_month_year, re.I),
         (rf"\b{mod}{wd_prefix}{mon}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+{year}\b", _day_month_year, re.I),
         (r"\b(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<year>\d{4}|\d\d)\b", _numeric, 0),
+        (r"(?<![\d.])(?P<a>\d{1,2})(?P<sep>[.-])(?P<b>\d{1,2})(?P=sep)(?P<year>(?:19|20)\d\d)\b(?![.-]\d)",
+         _numeric, 0),
         (r"\b(?P<year>\d{4})-(?P<mnum>\d\d)-(?P<day>\d\d)\b", _iso, 0),
         (rf"\b{mod}{cap_wd_prefix}(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?\s+{cap_mon}(?!\s*,?\s*\d)",
          _day_month, 0),
@@ -557,6 +559,7 @@ def rules() -> tuple[Rule, ...]:
         (rf"\b(?:the\s+)?{year}(?:'s)?\s+{fiscal}{quarter}\b", _quarter_rule, re.I),
         (rf"\b{which}\s+year's\s+{fiscal}{quarter}\b", _quarter_rule, re.I),
         (rf"\bQ(?P<qnum>[1-4])(?:\s+{year})?\b", _quarter_rule, 0),
+        (rf"\bH(?P<hnum>[12])\s+{year}\b", _half, 0),
         (r"\bthe\s+(?:(?P<current>current)\s+|latest\s+|most\s+recent\s+|just-ended\s+)?(?:fiscal\s+)?quarter\b"
          r"(?!-)(?!\s+(?:of|point|mile|final)s?\b)", _reported_quarter, re.I),
         (r"\bthe\s+latest\s+period\b", _reported_quarter, re.I),
