@@ -192,6 +192,17 @@ def _century(m: re.Match[str], a: Anchor) -> Found:
     return Found(f"{int(m['cent']) - 1:02d}", "century", mod=_mod(m))
 
 
+def _relative_decade(m: re.Match[str], a: Anchor) -> Found:
+    """ "this decade", "the last decade", "this century": the publication date's decade or century, or a
+    neighbour (TIMEX3 `201`, `20`)."""
+    step = _STEP[m["which"].lower().split()[-1]]
+    if a.date is None:
+        return Found(None, m["unit"].lower(), True, _mod(m))
+    if m["unit"].lower() == "century":
+        return Found(f"{a.date.year // 100 + step:02d}", "century", True, _mod(m))
+    return Found(f"{a.date.year // 10 + step:03d}", "decade", True, _mod(m))
+
+
 def _quarter_rule(m: re.Match[str], a: Anchor) -> Found | None:
     """ "the third quarter (of 2019 | of this year)", "third-quarter", "Q3 2019", "the 1988 second quarter"."""
     groups = m.groupdict()
@@ -575,6 +586,8 @@ def rules() -> tuple[Rule, ...]:
         (rf"\b(?:the\s+)?{mod}(?:the\s+)?(?:(?P<dec3>1[6-9]\d|20\d)0s|'(?P<dec1>\d)0s)\b", _decade, re.I),
         (rf"\bthe\s+{mod}(?P<decword>{_alt(lex['decades'])})\b", _decade, re.I),  # not "in his seventies"
         (rf"\b(?:the\s+)?{mod}(?:the\s+)?(?P<cent>1\d|20|21|\d)(?:st|nd|rd|th)[\s-]+century\b", _century, re.I),
+        (r"\b(?:the\s+)?(?P<which>this|last|next|the\s+past|the\s+last)\s+(?P<unit>decade|century)\b",
+         _relative_decade, re.I),
         # days relative to the publication date
         (rf"\b{day_mod}(?P<word>(?i:today|yesterday|tomorrow|tonight)){part}\b", _today, 0),
         (rf"\bthis\s+(?P<part>{_alt(lex['parts_of_day'])})\b", _this_morning, re.I),
@@ -594,12 +607,15 @@ def rules() -> tuple[Rule, ...]:
         (rf"\b{day_mod}(?P<wd>{cap_wd}){part}\b", _weekday_rule, 0),
         (rf"\b(?i:in|since|from|until|till|by|before|after|during|between|to|and|of|for|through|into)\s+"
          rf"(?P<t>(?i:{mod}){cap_mon})(?!\s*,?\s*\d)", _bare_month, 0),  # "May", not "may"
-        (rf"\b(?P<mod>(?i:early|late|mid))(?:\s*-\s*|\s+){cap_mon}(?!\s*,?\s*\d)", _bare_month, 0),
+        (rf"\b(?P<mod>(?i:early|late|mid|the\s+(?:start|beginning|end|middle)\s+of))(?:\s*-\s*|\s+){cap_mon}"
+         r"(?!\s*,?\s*\d)", _bare_month, 0),
         (rf"\b(?:(?P<which>last|this|next)\s+)?(?P<holiday>{_alt(lex['holidays'])})(?:\s+{year})?\b", _holiday, re.I),
         # PRESENT_REF, PAST_REF, FUTURE_REF
         (rf"\b(?P<present>{refs['present']})\b(?!-){duration_after}", _ref, re.I),
         (rf"\b(?P<past_ref>{refs['past_ref']})\b", _ref, re.I),
         (rf"\b(?:in|into|for)\s+(?P<t>(?P<future_ref>{refs['future_ref']}))\b", _ref, re.I),
+        (r"\b(?:in|over|during)\s+(?P<t>(?P<future_ref>the\s+(?:coming|next\s+few)\s+(?:years|months|weeks|days)))\b",
+         _ref, re.I),
         (r"\b(?:in|over|during)\s+(?P<t>(?P<past_ref>the\s+past|recent\s+(?:years|months|weeks|days|times)))\b"
          r"(?!\s+(?:\d|few|several|two|three|four|five|six|seven|eight|nine|ten|year|month|week|decade|century))",
          _ref, re.I),
