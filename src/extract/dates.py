@@ -586,7 +586,7 @@ def rules() -> tuple[Rule, ...]:
         (rf"\b(?:the\s+)?{mod}(?:the\s+)?(?:(?P<dec3>1[6-9]\d|20\d)0s|'(?P<dec1>\d)0s)\b", _decade, re.I),
         (rf"\bthe\s+{mod}(?P<decword>{_alt(lex['decades'])})\b", _decade, re.I),  # not "in his seventies"
         (rf"\b(?:the\s+)?{mod}(?:the\s+)?(?P<cent>1\d|20|21|\d)(?:st|nd|rd|th)[\s-]+century\b", _century, re.I),
-        (r"\b(?:the\s+)?(?P<which>this|last|next|the\s+past|the\s+last)\s+(?P<unit>decade|century)\b",
+        (r"\b(?:the\s+)?(?P<which>this|last|next|the\s+last)\s+(?P<unit>decade|century)\b",
          _relative_decade, re.I),
         # days relative to the publication date
         (rf"\b{day_mod}(?P<word>(?i:today|yesterday|tomorrow|tonight)){part}\b", _today, 0),
