@@ -11,7 +11,7 @@ import pytest
 
 from extract import Options, extract_record
 from extract import dates as dates_module
-from extract.dates import parse_published
+from extract.dates import normalise, parse_published
 
 WEDNESDAY = "2019-03-13"  # a Wednesday in ISO week 11
 
@@ -244,3 +244,17 @@ def test_spans_point_at_the_text(nlp):
     assert record.dates
     for date in record.dates:
         assert text[date.span[0] : date.span[1]] == date.text
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "expected"),
+    [
+        ("the third quarter of 2019", None, ("2019-Q3", "quarter")),
+        ("last month", "2019-03-13", ("2019-02", "month")),
+        ("last month", None, None),
+        ("Feb. 30", "2019-03-13", None),
+        ("almost four years", "2019-03-13", None),
+    ],
+)
+def test_normalise_an_expression_alone(text, published, expected):
+    assert normalise(text, published) == expected

@@ -1,13 +1,17 @@
-"""Calendar dates and periods: find them, normalise them to TIMEX3 values.
+"""Calendar dates and periods: find them, normalise them to TimeML TIMEX3 values.
 
-A small grammar (the rules below, built from the word lists in
+A small grammar (the rules below, built from the word lists and settings in
 `models/dates/lexicon.json`) finds the expressions news uses and knows their
 precision: "February 2009" is a month, "the end of 2013" a year with mod END,
-"last week" an ISO week. Relative expressions resolve against the publication
-date, never the machine's clock, and a bare weekday or month looks back or
-forward by the tense of its sentence. spaCy's DATE entities that the grammar
-does not cover go to dateparser, which gives a value and its precision.
-Durations ("almost four years"), frequencies ("every year") and ages are not dates.
+"last week" an ISO week, "the third quarter" a quarter, "now" PRESENT_REF.
+Relative expressions resolve against the publication date, never the machine's
+clock. A bare weekday, month or quarter looks back or forward by the tense of the
+verb nearest it ("met on Monday" / "will meet on Monday"); a year-less date close
+to the publication date takes the nearest year. In an earnings story "the quarter"
+and "a year earlier" resolve against the quarter the article reports on. spaCy's
+DATE entities that the grammar does not cover go to dateparser, which gives a value
+and its precision. Durations ("almost four years"), frequencies ("every year") and
+ages are not dates.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ NO_PUBLISHED_WARNING = "no publication date: relative dates left unresolved"
 
 @cache
 def lexicon() -> dict:
+    """The grammar's word lists and settings, read once."""
     return json.loads((models_dir() / "dates" / "lexicon.json").read_text(encoding="utf-8"))
 
 
@@ -447,6 +452,8 @@ def _day_year(a: Anchor, month: int, day: int) -> int:
     within `near_days` of the publication date whatever the tense ("payable Dec. 15" in late October, "in
     April" in March); else the tense decides."""
     candidates = [y for y in (a.date.year - 1, a.date.year, a.date.year + 1) if _ymd(y, month, day)]
+    if not candidates:  # "Feb. 30": no such day; the caller finds no value
+        return a.date.year
     nearest = min(candidates, key=lambda y: abs((dt.date(y, month, day) - a.date).days))
     if abs((dt.date(nearest, month, day) - a.date).days) <= lexicon()["near_days"]:
         return nearest
@@ -689,7 +696,8 @@ _AUX_TAGS = frozenset({"MD", "VB", "VBD", "VBG", "VBN", "VBP", "VBZ", "RB", "TO"
 
 @lru_cache(maxsize=32)
 def _date_parser(base: dt.date):
-    """One dateparser configured for a base date: English only, UK day-first, never the machine's clock."""
+    """The dateparser for a publication date, configured once per date (its settings are fixed at construction):
+    English only, UK day-first, RELATIVE_BASE the publication date, no default read from the machine's clock."""
     import dateparser
 
     return dateparser.date.DateDataParser(
