@@ -546,6 +546,7 @@ def rules() -> tuple[Rule, ...]:
     count = rf"\d{{1,3}}|{_alt(lex['numbers'])}|almost|nearly|about|over|more\s+than|some"
     duration_after = rf"(?!\s+(?:{count})\s+(?:\w+\s+)?(?:year|month|week|day)s?\b)"  # "now two years since"
     refs = {key: _alt(lex[key]) for key in ("present", "past_ref", "future_ref")}
+    not_after = "".join(f"(?<!{re.escape(w)} )" for w in lex["weekday_not_after"])  # "the Mail on Sunday"
     spec: list[tuple[str, Callable, int]] = [
         # full dates
         (rf"\b{mod}{wd_prefix}(?:the\s+)?(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?[\s./-]{{0,3}}{mon}"
@@ -603,15 +604,16 @@ def rules() -> tuple[Rule, ...]:
         (r"\b(?:the|this)\s+weekend\b", _the_weekend, re.I),
         (rf"\b(?P<which>last|next|this|this\s+past)\s+{season}\b", _season_rel, re.I),
         (rf"\b(?:in|since|until|till|by|before|after|during|over|through|into|from|of)\s+"
-         rf"(?P<t>{mod}the\s+{season})\b(?!\s+(?:of\s+)?\d)", _season_by_tense, re.I),
+         rf"(?P<t>{mod}the\s+{season})\b(?!\s+(?:of\s+)?\d)(?!\s+[A-Z])", _season_by_tense, re.I),
         (rf"\b(?:in|since|until|till|by|before|after|during|over|through|into|from|of)\s+"
-         rf"(?P<t>the\s+{mod}{season})\b(?!\s+(?:of\s+)?\d)", _season_by_tense, re.I),
+         rf"(?P<t>the\s+{mod}{season})\b(?!\s+(?:of\s+)?\d)(?!\s+[A-Z])", _season_by_tense, re.I),
         (rf"\b{num}\s+(?P<unit>day|week|month|year|decade)s?\s+(?P<dir>ago|earlier|later|before|from now|hence)\b",
          _ago, re.I),
         (r"\bthis\s+time\s+(?P<which>next|last)\s+year\b", _this_time, re.I),
         (r"\b(?P<mod>the\s+(?:start|beginning|end|middle|close)\s+of)\s+(?P<which>the|this|last|next)\s+"
          r"(?P<unit>year|month|week)\b", _end_of_period, re.I),
-        (rf"\b{day_mod}(?P<wd>{cap_wd}){part}\b", _weekday_rule, 0),
+        (rf"\b{day_mod}{not_after}(?P<wd>{cap_wd}){part}\b(?!\s+(?:{_alt(lex['weekday_not_before'])})\b)",
+         _weekday_rule, 0),
         (rf"\b(?i:in|since|from|until|till|by|before|after|during|between|to|and|of|for|through|into)\s+"
          rf"(?P<t>(?i:{mod}){cap_mon})(?!\s*,?\s*\d)", _bare_month, 0),  # "May", not "may"
         (rf"\b(?P<mod>(?i:early|late|mid|the\s+(?:start|beginning|end|middle)\s+of))(?:\s*-\s*|\s+){cap_mon}"
@@ -717,13 +719,14 @@ _DURATION_CUES = re.compile(
     r"years?-old|old|long|since)\b|\d+\s*-\s*(?:year|month|week|day)",
     re.I,
 )
+_YEAR_SPAN = re.compile(r"\d{4}\s*[-/–]\s*\d{2,4}\b")  # "2019-20", a financial year, not 20 January
 _ANCHOR_CUES = re.compile(r"\b(?:1[6-9]|20)\d\d\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.I)
 
 
 @lru_cache(maxsize=4096)
 def _dateparser_value(text: str, published: dt.date | None) -> Found | None:
     """A value for an expression the grammar lacks, when dateparser reads it and says how precise it is."""
-    if _DURATION_CUES.search(text) or not _ANCHOR_CUES.search(text) or len(text) > 60:
+    if _DURATION_CUES.search(text) or _YEAR_SPAN.search(text) or not _ANCHOR_CUES.search(text) or len(text) > 60:
         return None
     years = re.findall(r"\b(?:1[6-9]|20)\d\d\b", text)
     base = published or (dt.date(int(years[0]), 1, 1) if years else None)
