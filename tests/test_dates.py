@@ -80,6 +80,7 @@ CASES = [
     ("last summer", WEDNESDAY, "The roof collapsed last summer.", "2018-SU", "season", None),
     ("the summer of 2017", WEDNESDAY, "The plan was drawn up in the summer of 2017.", "2017-SU", "season", None),
     ("the spring", "2019-01-10", "The work will be finished in the spring.", "2019-SP", "season", None),
+    ("the autumn", WEDNESDAY, "The pupil was excluded in the autumn term.", "2018-FA", "season", None),
     # years, fiscal years, decades, centuries
     ("2015", WEDNESDAY, "The school was last inspected in 2015.", "2015", "year", None),
     ("next year", WEDNESDAY, "The hospital will close next year.", "2020", "year", None),

@@ -604,9 +604,9 @@ def rules() -> tuple[Rule, ...]:
         (r"\b(?:the|this)\s+weekend\b", _the_weekend, re.I),
         (rf"\b(?P<which>last|next|this|this\s+past)\s+{season}\b", _season_rel, re.I),
         (rf"\b(?:in|since|until|till|by|before|after|during|over|through|into|from|of)\s+"
-         rf"(?P<t>{mod}the\s+{season})\b(?!\s+(?:of\s+)?\d)(?!\s+[A-Z])", _season_by_tense, re.I),
+         rf"(?P<t>{mod}the\s+{season})\b(?!\s+(?:of\s+)?\d)(?!\s+(?-i:[A-Z]))", _season_by_tense, re.I),
         (rf"\b(?:in|since|until|till|by|before|after|during|over|through|into|from|of)\s+"
-         rf"(?P<t>the\s+{mod}{season})\b(?!\s+(?:of\s+)?\d)(?!\s+[A-Z])", _season_by_tense, re.I),
+         rf"(?P<t>the\s+{mod}{season})\b(?!\s+(?:of\s+)?\d)(?!\s+(?-i:[A-Z]))", _season_by_tense, re.I),
         (rf"\b{num}\s+(?P<unit>day|week|month|year|decade)s?\s+(?P<dir>ago|earlier|later|before|from now|hence)\b",
          _ago, re.I),
         (r"\bthis\s+time\s+(?P<which>next|last)\s+year\b", _this_time, re.I),
