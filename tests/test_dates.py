@@ -50,6 +50,8 @@ CASES = [
      None),
     ("Friday", WEDNESDAY, "Inspectors are due to return on Friday.", "2019-03-15", "day", None),
     ("Thursday", WEDNESDAY, "The report could be published as soon as Thursday.", "2019-03-14", "day", None),
+    ("Monday", WEDNESDAY, "The trial starts on Monday.", "2019-03-18", "day", None),
+    ("Monday", WEDNESDAY, "The chief executive says on Monday that the unit was safe.", "2019-03-11", "day", None),
     ("last Tuesday", WEDNESDAY, "The plan was approved last Tuesday.", "2019-03-12", "day", None),
     # months: a year-less month takes the year the tense points to, or the nearest one
     ("June", WEDNESDAY, "The council will publish its plan in June.", "2019-06", "month", None),

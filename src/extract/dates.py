@@ -660,6 +660,8 @@ def _verb_tense(doc, k: int, lower: int) -> str | None:
         return "past"
     if tag == "VBG":
         return "future" if any(t.tag_ in {"VBZ", "VBP"} for t in chain) else None
+    if tag in {"VBZ", "VBP"} and doc[k].lemma_.lower() not in lex["reporting_verbs"]:
+        return "future"
     return "none"
 
 
