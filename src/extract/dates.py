@@ -186,7 +186,10 @@ def _new_year(m: re.Match[str], a: Anchor) -> Found:
 
 
 def _decade(m: re.Match[str], a: Anchor) -> Found:
+    """ "the 1990s" is a decade (`199`); "the 1800s" a century (`18`), as is "the 1900s"."""
     if m.groupdict().get("dec3"):
+        if m["dec3"].endswith("0") and not m["dec3"].startswith("20"):
+            return Found(m["dec3"][:2], "century", mod=_mod(m))
         return Found(m["dec3"], "decade", mod=_mod(m))
     if m.groupdict().get("dec1"):
         return Found(f"19{m['dec1']}", "decade", mod=_mod(m))
@@ -257,8 +260,9 @@ def _half(m: re.Match[str], a: Anchor) -> Found | None:
 
 
 def _today(m: re.Match[str], a: Anchor) -> Found:
-    word = m["word"].lower()
-    offset = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}[word]
+    word = re.sub(r"\s+", " ", m["word"].lower())
+    offset = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1, "the day before yesterday": -2,
+              "the day after tomorrow": 2}[word]
     if a.date is None:
         return Found(None, "day", True)
     return Found((a.date + dt.timedelta(days=offset)).isoformat(), "day", True, _mod(m))
@@ -546,6 +550,7 @@ def rules() -> tuple[Rule, ...]:
     count = rf"\d{{1,3}}|{_alt(lex['numbers'])}|almost|nearly|about|over|more\s+than|some"
     duration_after = rf"(?!\s+(?:{count})\s+(?:\w+\s+)?(?:year|month|week|day)s?\b)"  # "now two years since"
     refs = {key: _alt(lex[key]) for key in ("present", "past_ref", "future_ref")}
+    day_before, day_after = r"the\s+day\s+before\s+yesterday", r"the\s+day\s+after\s+tomorrow"
     not_after = "".join(f"(?<!{re.escape(w)} )" for w in lex["weekday_not_after"])  # "the Mail on Sunday"
     spec: list[tuple[str, Callable, int]] = [
         # full dates
@@ -597,7 +602,7 @@ def rules() -> tuple[Rule, ...]:
         (r"\b(?:the\s+)?(?P<which>this|last|next|the\s+last)\s+(?P<unit>decade|century)\b",
          _relative_decade, re.I),
         # days relative to the publication date
-        (rf"\b{day_mod}(?P<word>(?i:today|yesterday|tomorrow|tonight)){part}\b", _today, 0),
+        (rf"\b{day_mod}(?P<word>(?i:today|yesterday|tomorrow|tonight|{day_before}|{day_after})){part}\b", _today, 0),
         (rf"\bthis\s+(?P<part>{_alt(lex['parts_of_day'])})\b", _this_morning, re.I),
         (rf"\b{mod}(?P<which>(?:earlier|later)\s+this|this\s+past|this|last|next|coming)\s+"
          rf"(?P<unit>week|weekend|month|year|quarter|{wd}|(?-i:{full}))\b", _this_last_next, re.I),
