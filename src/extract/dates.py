@@ -142,6 +142,19 @@ def _day_month(m: re.Match[str], a: Anchor) -> Found | None:
     return Found(value, "day", relative=True) if value else None
 
 
+def _day_of_month(m: re.Match[str], a: Anchor) -> Found | None:
+    """ "on the 12th": that day of the publication month, or of the month before or after as the tense says."""
+    day = int(m["day"])
+    if not 1 <= day <= 31:
+        return None
+    if a.date is None:
+        return Found(None, "day", True)
+    step = -1 if a.tense == "past" and day > a.date.day else 1 if a.tense == "future" and day < a.date.day else 0
+    year, month = _shift_month(a.date, step)
+    value = _ymd(year, month, day)
+    return Found(value, "day", True) if value else None
+
+
 def _month_year(m: re.Match[str], a: Anchor) -> Found:
     return Found(f"{_year_of(m):04d}-{_month(m['mon']):02d}", "month", mod=_mod(m))
 
@@ -565,6 +578,8 @@ def rules() -> tuple[Rule, ...]:
          _day_month, 0),
         (rf"\b{mod}{cap_wd_prefix}{cap_mon}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?!\s*,?\s*\d)(?!\s*(?:%|per))",
          _day_month, 0),
+        (r"\b(?:on|by|until|from|since)\s+(?P<t>the\s+(?P<day>\d{1,2})(?:st|nd|rd|th))\b(?!\s*(?:of\b|[\w-]))",
+         _day_of_month, re.I),
         # months, seasons, years
         (rf"\b{mod}{mon},?\s+(?:of\s+)?{year}\b{no_digit_after}", _month_year, re.I),
         (rf"\b{mod}{cap_mon}\s+(?i:{which}\s+year)\b", _month_of_relative_year, 0),
@@ -860,6 +875,6 @@ def extract_dates(ctx: Context) -> list[Date]:
 
 
 _QUARTER_WORD = re.compile(r"quarter", re.I)
-_TENSE_SENSITIVE = {_weekday_rule, _bare_month, _day_month, _this_last_next, _season_by_tense, _quarter_rule,
-                    _the_weekend, _half, _holiday}
+_TENSE_SENSITIVE = {_day_of_month, _weekday_rule, _bare_month, _day_month, _this_last_next, _season_by_tense,
+                    _quarter_rule, _the_weekend, _half, _holiday}
 _QUARTER_SENSITIVE = {_reported_quarter, _year_ago_quarter, _ago}
