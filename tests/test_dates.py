@@ -71,6 +71,9 @@ CASES = [
     ("last week", WEDNESDAY, "The council apologised last week.", "2019-W10", "week", None),
     ("next week", WEDNESDAY, "The report is due next week.", "2019-W12", "week", None),
     ("the weekend", WEDNESDAY, "Protesters gathered outside the hall over the weekend.", "2019-W10-WE", "week", None),
+    ("the week of March 25", WEDNESDAY, "The hearing is set for the week of March 25.", "2019-W13", "week", None),
+    ("the week beginning 4 March 2019", WEDNESDAY, "Talks took place in the week beginning 4 March 2019.",
+     "2019-W10", "week", None),
     ("this weekend", WEDNESDAY, "The festival will take place this weekend.", "2019-W11-WE", "week", None),
     # quarters and halves
     ("the third quarter of 2019", WEDNESDAY, "Waits fell in the third quarter of 2019.", "2019-Q3", "quarter", None),

@@ -155,6 +155,16 @@ def _day_of_month(m: re.Match[str], a: Anchor) -> Found | None:
     return Found(value, "day", True) if value else None
 
 
+def _week_of(m: re.Match[str], a: Anchor) -> Found | None:
+    """ "the week of March 6": the ISO week holding that day."""
+    found = _day_month_year(m, a) if m.groupdict().get("year") else _day_month(m, a)
+    if found is None:
+        return None
+    if found.value is None:
+        return Found(None, "week", True)
+    return Found(_week(dt.date.fromisoformat(found.value)), "week", found.relative)
+
+
 def _month_year(m: re.Match[str], a: Anchor) -> Found:
     return Found(f"{_year_of(m):04d}-{_month(m['mon']):02d}", "month", mod=_mod(m))
 
@@ -580,6 +590,10 @@ def rules() -> tuple[Rule, ...]:
          _day_month, 0),
         (r"\b(?:on|by|until|from|since)\s+(?P<t>the\s+(?P<day>\d{1,2})(?:st|nd|rd|th))\b(?!\s*(?:of\b|[\w-]))",
          _day_of_month, re.I),
+        (rf"\bthe\s+week\s+(?:of|beginning|starting|ending)\s+{cap_mon}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?"
+         rf"(?:,?\s+{year})?\b", _week_of, 0),
+        (rf"\bthe\s+week\s+(?:of|beginning|starting|ending)\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+{cap_mon}"
+         rf"(?:,?\s+{year})?\b", _week_of, 0),
         # months, seasons, years
         (rf"\b{mod}{mon},?\s+(?:of\s+)?{year}\b{no_digit_after}", _month_year, re.I),
         (rf"\b{mod}{cap_mon}\s+(?i:{which}\s+year)\b", _month_of_relative_year, 0),
@@ -875,6 +889,6 @@ def extract_dates(ctx: Context) -> list[Date]:
 
 
 _QUARTER_WORD = re.compile(r"quarter", re.I)
-_TENSE_SENSITIVE = {_day_of_month, _weekday_rule, _bare_month, _day_month, _this_last_next, _season_by_tense,
+_TENSE_SENSITIVE = {_day_of_month, _week_of, _weekday_rule, _bare_month, _day_month, _this_last_next, _season_by_tense,
                     _quarter_rule, _the_weekend, _half, _holiday}
 _QUARTER_SENSITIVE = {_reported_quarter, _year_ago_quarter, _ago}
