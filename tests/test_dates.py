@@ -126,6 +126,9 @@ CASES = [
     # relative counts
     ("two years ago", WEDNESDAY, "The ward was closed two years ago.", "2017", "year", None),
     ("a year ago", WEDNESDAY, "The school was rated good a year ago.", "2018", "year", None),
+    ("almost four years ago", WEDNESDAY, "The unit closed almost four years ago.", "2015", "year", "APPROX"),
+    ("more than a decade ago", WEDNESDAY, "It was built more than a decade ago.", "2009", "year", "BEFORE"),
+    ("third-quarter", "2019-11-05", "The third-quarter loss was large.", "2019-Q3", "quarter", None),
 ]
 
 

@@ -349,20 +349,19 @@ def _ago(m: re.Match[str], a: Anchor) -> Found | None:
     if n is None:
         return None
     sign = 1 if m["dir"].lower() in {"later", "from now", "hence"} else -1
+    mod = _mod(m)  # "almost four years ago": APPROX; "more than a year ago": BEFORE
     if a.date is None:
-        return Found(None, unit, True)
+        return Found(None, "year" if unit == "decade" else unit, True, mod)
     if unit == "year" and n == 1 and sign < 0 and a.in_quarters and a.quarter:
-        return Found(_quarter_value((a.quarter[0] - 1, a.quarter[1])), "quarter", True)
+        return Found(_quarter_value((a.quarter[0] - 1, a.quarter[1])), "quarter", True, mod)
     if unit == "day":
-        return Found((a.date + dt.timedelta(days=sign * n)).isoformat(), "day", True)
+        return Found((a.date + dt.timedelta(days=sign * n)).isoformat(), "day", True, mod)
     if unit == "week":
-        return Found(_week(a.date + dt.timedelta(weeks=sign * n)), "week", True)
+        return Found(_week(a.date + dt.timedelta(weeks=sign * n)), "week", True, mod)
     if unit == "month":
         year, month = _shift_month(a.date, sign * n)
-        return Found(f"{year:04d}-{month:02d}", "month", True)
-    if unit == "decade":
-        return Found(f"{a.date.year + sign * 10 * n:04d}", "year", True)
-    return Found(f"{a.date.year + sign * n:04d}", "year", True)
+        return Found(f"{year:04d}-{month:02d}", "month", True, mod)
+    return Found(f"{a.date.year + sign * n * (10 if unit == 'decade' else 1):04d}", "year", True, mod)
 
 
 def _this_time(m: re.Match[str], a: Anchor) -> Found:
@@ -607,8 +606,9 @@ def rules() -> tuple[Rule, ...]:
         (rf"\b(?:some\s*time|at\s+some\s+point)\s+(?:in\s+|during\s+)?(?:{which}\s+year|{year})\b", _some_day, re.I),
         (r"\b(?:in\s+)?(?P<t>the\s+new\s+year)\b", _new_year, re.I),
         # quarters and halves
-        (rf"\b(?:the\s+)?{fiscal}{quarter}(?:\s+of\s+(?:(?:fiscal\s+)?{year}|{which}\s+year))?\b",
+        (rf"\b(?:the\s+)?{fiscal}{ordinal}\s+{fiscal}quarter(?:\s+of\s+(?:(?:fiscal\s+)?{year}|{which}\s+year))?\b",
          _quarter_rule, re.I),
+        (rf"\b{fiscal}{ordinal}-quarter\b", _quarter_rule, re.I),  # "the third-quarter loss": "the" is the noun's
         (rf"\b(?:the\s+)?{year}(?:'s)?\s+{fiscal}{quarter}\b", _quarter_rule, re.I),
         (rf"\b{which}\s+year's\s+{fiscal}{quarter}\b", _quarter_rule, re.I),
         (rf"\bQ(?P<qnum>[1-4])(?:\s+{year})?\b", _quarter_rule, 0),
@@ -641,8 +641,8 @@ def rules() -> tuple[Rule, ...]:
          rf"(?P<t>{mod}the\s+{season})\b(?!\s+(?:of\s+)?\d)(?!\s+(?-i:[A-Z]))", _season_by_tense, re.I),
         (rf"\b(?:in|since|until|till|by|before|after|during|over|through|into|from|of)\s+"
          rf"(?P<t>the\s+{mod}{season})\b(?!\s+(?:of\s+)?\d)(?!\s+(?-i:[A-Z]))", _season_by_tense, re.I),
-        (rf"\b{num}\s+(?P<unit>day|week|month|year|decade)s?\s+(?P<dir>ago|earlier|later|before|from now|hence)\b",
-         _ago, re.I),
+        (rf"\b(?:(?P<mod>{_alt(lex['approximators'])})\s+)?{num}\s+(?P<unit>day|week|month|year|decade)s?\s+"
+         r"(?P<dir>ago|earlier|later|before|from now|hence)\b", _ago, re.I),
         (r"\bthis\s+time\s+(?P<which>next|last)\s+year\b", _this_time, re.I),
         (r"\b(?P<mod>the\s+(?:start|beginning|end|middle|close)\s+of)\s+(?P<which>the|this|last|next)\s+"
          r"(?P<unit>year|month|week)\b", _end_of_period, re.I),
