@@ -656,8 +656,9 @@ def rules() -> tuple[Rule, ...]:
         # PRESENT_REF, PAST_REF, FUTURE_REF
         (rf"\b(?P<present>{refs['present']})\b(?!-){duration_after}", _ref, re.I),
         (rf"\b(?P<past_ref>{refs['past_ref']})\b", _ref, re.I),
-        (rf"\b(?:in|into|for)\s+(?P<t>(?P<future_ref>{refs['future_ref']}))\b", _ref, re.I),
-        (r"\b(?:in|over|during)\s+(?P<t>(?P<future_ref>the\s+(?:coming|next\s+few)\s+(?:years|months|weeks|days)))\b",
+        (rf"\b(?:in|into|for|of|over)\s+(?P<t>(?P<future_ref>{refs['future_ref']}))\b", _ref, re.I),
+        (r"\b(?:in|over|during|for)\s+(?P<t>(?P<future_ref>(?:the\s+)?(?:coming|next\s+few)\s+"
+         r"(?:years|months|weeks|days|quarters)))\b",
          _ref, re.I),
         (r"\b(?:in|over|during)\s+(?P<t>(?P<past_ref>the\s+past|recent\s+(?:years|months|weeks|days|times)))\b"
          r"(?!\s+(?:\d|few|several|two|three|four|five|six|seven|eight|nine|ten|year|month|week|decade|century))",
