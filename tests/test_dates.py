@@ -138,6 +138,14 @@ def test_normalises_expression(nlp, expression, published, sentence, value, gran
     assert (date.value, date.granularity, date.mod) == (value, granularity, mod)
 
 
+def test_that_year_and_the_next_day_count_from_the_last_date_given(nlp):
+    text = ("The mill closed in 1998 and reopened the following year. A fire broke out on 3 June 2005; "
+            "later that day the roof fell in, and the owners sold the site the next month.")
+    values = {d.text: d.value for d in _record(nlp, text, WEDNESDAY).dates}
+    assert values == {"1998": "1998", "the following year": "1999", "3 June 2005": "2005-06-03",
+                      "later that day": "2005-06-03", "the next month": "2005-07"}
+
+
 def test_year_ago_in_an_earnings_story_is_the_year_ago_quarter(nlp):
     text = ("Third-quarter profit rose to £5m from £4m a year earlier. "
             "Sales in the quarter were flat, against a loss in the year-ago quarter.")

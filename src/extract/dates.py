@@ -60,6 +60,7 @@ class Anchor:
     tense: str = "none"  # past, future or none
     quarter: tuple[int, int] | None = None  # (year, quarter) the article reports on: "the quarter", "a year ago"
     in_quarters: bool = False  # quarters are being talked about here, so "a year ago" is the year-ago quarter
+    previous: str | None = None  # the last date value before the expression: what "that year" points back to
 
 
 Rule = tuple[re.Pattern[str], Callable[[re.Match[str], Anchor], Found | None]]
@@ -434,6 +435,27 @@ def _holiday(m: re.Match[str], a: Anchor) -> Found | None:
     return Found(_holiday_date(entry, year).isoformat(), "day", not m.groupdict().get("year"))
 
 
+def _anaphoric(m: re.Match[str], a: Anchor) -> Found | None:
+    """ "that year", "the following month", "the next day", "earlier that day": counted from the date the text
+    gave last (the publication date when there is none), at the unit's precision."""
+    unit = m["unit"].lower()
+    step = {"following": 1, "next": 1, "previous": -1}.get((m["which"] or "that").lower(), 0)
+    parts = re.match(r"(\d{4})(?:-(\d\d)(?:-(\d\d))?)?$", a.previous or "")
+    base = a.date
+    if parts and (unit == "year" or (parts[2] and unit == "month") or (parts[3] and unit in {"day", "week"})):
+        base = dt.date(int(parts[1]), int(parts[2] or 1), int(parts[3] or 1))
+    if base is None:
+        return Found(None, unit, True)
+    if unit == "year":
+        return Found(f"{base.year + step:04d}", "year", True)
+    if unit == "month":
+        year, month = _shift_month(base, step)
+        return Found(f"{year:04d}-{month:02d}", "month", True)
+    if unit == "week":
+        return Found(_week(base + dt.timedelta(weeks=step)), "week", True)
+    return Found((base + dt.timedelta(days=step)).isoformat(), "day", True)
+
+
 def _ref(m: re.Match[str], a: Anchor) -> Found:
     """ "now", "currently" (PRESENT_REF); "recently", "in the past" (PAST_REF); "the future" (FUTURE_REF)."""
     return Found(next(v for k, v in _REF_VALUES.items() if m.groupdict().get(k)), "present", True)
@@ -653,6 +675,8 @@ def rules() -> tuple[Rule, ...]:
         (rf"\b(?P<mod>(?i:early|late|mid|the\s+(?:start|beginning|end|middle)\s+of))(?:\s*-\s*|\s+){cap_mon}"
          r"(?!\s*,?\s*\d)", _bare_month, 0),
         (rf"\b(?:(?P<which>last|this|next)\s+)?(?P<holiday>{_alt(lex['holidays'])})(?:\s+{year})?\b", _holiday, re.I),
+        (r"\b(?:(?:earlier|later)\s+)?(?:that|the\s+(?P<which>following|next|previous|same))\s+"
+         r"(?P<unit>year|month|week|day)\b(?!\s+(?:of|before|after|or)\b)", _anaphoric, re.I),
         # PRESENT_REF, PAST_REF, FUTURE_REF
         (rf"\b(?P<present>{refs['present']})\b(?!-){duration_after}", _ref, re.I),
         (rf"\b(?P<past_ref>{refs['past_ref']})\b", _ref, re.I),
@@ -848,7 +872,7 @@ def extract_dates(ctx: Context) -> list[Date]:
     expressions = find_expressions(body)
     tenses = [_tense(ctx, s, e) if h in _TENSE_SENSITIVE else "none" for s, e, _, h in expressions]
     first = [(s, h(m, Anchor(published, t)), h) for (s, _, m, h), t in zip(expressions, tenses, strict=True)
-             if h not in _QUARTER_SENSITIVE]
+             if h not in _QUARTER_SENSITIVE and h is not _anaphoric]
     named = _quarters([f for f in first if f[1] is not None])
     starts = [p for p, _ in named]
     talk = [m.start() for m in _QUARTER_WORD.finditer(body)] if named else []  # "in the latest quarter" ...
@@ -862,10 +886,13 @@ def extract_dates(ctx: Context) -> list[Date]:
             resolved[start] = handler(match, Anchor(published, tense, quarter, near))
     out: list[Date] = []
     unresolved = False
+    previous = None
     for start, end, match, handler in expressions:
-        found = resolved[start]
+        found = handler(match, Anchor(published, previous=previous)) if handler is _anaphoric else resolved[start]
         if found is None:
             continue
+        if found.value and found.value[:4].isdigit():
+            previous = found.value
         if found.value is None:
             unresolved = True
         if handler is _numeric and int(match["a"]) <= 12 and int(match["b"]) <= 12 and match["a"] != match["b"]:
