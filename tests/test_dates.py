@@ -179,6 +179,7 @@ def test_numeric_dates_read_day_first_and_warn_when_ambiguous(nlp, written, valu
         "An eight-year-old boy was hurt.",
         "A man in his seventies was hurt.",
         "The committee meets every Monday.",
+        "Referrals were not always seen on the same day.",
         "The council came in on the 5th floor.",
         "The closure this may cause is a worry, and we may act.",
         "Thousands joined this march to the town hall.",

@@ -439,7 +439,8 @@ def _anaphoric(m: re.Match[str], a: Anchor) -> Found | None:
     """ "that year", "the following month", "the next day", "earlier that day": counted from the date the text
     gave last (the publication date when there is none), at the unit's precision."""
     unit = m["unit"].lower()
-    step = {"following": 1, "next": 1, "previous": -1}.get((m["which"] or "that").lower(), 0)
+    step = {"following": 1, "next": 1, "previous": -1}.get((m["which"] or "that").lower(), 0)  # "the same day"
+    # is left out: it is usually the same day as an event ("seen on the same day"), not as a date
     parts = re.match(r"(\d{4})(?:-(\d\d)(?:-(\d\d))?)?$", a.previous or "")
     base = a.date
     if parts and (unit == "year" or (parts[2] and unit == "month") or (parts[3] and unit in {"day", "week"})):
@@ -675,7 +676,7 @@ def rules() -> tuple[Rule, ...]:
         (rf"\b(?P<mod>(?i:early|late|mid|the\s+(?:start|beginning|end|middle)\s+of))(?:\s*-\s*|\s+){cap_mon}"
          r"(?!\s*,?\s*\d)", _bare_month, 0),
         (rf"\b(?:(?P<which>last|this|next)\s+)?(?P<holiday>{_alt(lex['holidays'])})(?:\s+{year})?\b", _holiday, re.I),
-        (r"\b(?:(?:earlier|later)\s+)?(?:that|the\s+(?P<which>following|next|previous|same))\s+"
+        (r"\b(?:(?:earlier|later)\s+)?(?:that|the\s+(?P<which>following|next|previous))\s+"
          r"(?P<unit>year|month|week|day)\b(?!\s+(?:of|before|after|or)\b)", _anaphoric, re.I),
         # PRESENT_REF, PAST_REF, FUTURE_REF
         (rf"\b(?P<present>{refs['present']})\b(?!-){duration_after}", _ref, re.I),
