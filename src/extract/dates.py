@@ -441,7 +441,7 @@ def _anaphoric(m: re.Match[str], a: Anchor) -> Found | None:
     unit = m["unit"].lower()
     step = {"following": 1, "next": 1, "previous": -1}.get((m["which"] or "that").lower(), 0)  # "the same day"
     # is left out: it is usually the same day as an event ("seen on the same day"), not as a date
-    parts = re.match(r"(\d{4})(?:-(\d\d)(?:-(\d\d))?)?$", a.previous or "")
+    parts = re.match(r"(\d{4})(?:-(\d\d)(?:-(\d\d))?$)?", a.previous or "")  # "1998-Q3" gives its year
     base = a.date
     if parts and (unit == "year" or (parts[2] and unit == "month") or (parts[3] and unit in {"day", "week"})):
         base = dt.date(int(parts[1]), int(parts[2] or 1), int(parts[3] or 1))
