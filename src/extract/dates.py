@@ -20,7 +20,7 @@ import bisect
 import datetime as dt
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -38,7 +38,8 @@ def lexicon() -> dict:
     return json.loads((models_dir() / "dates" / "lexicon.json").read_text(encoding="utf-8"))
 
 
-def _alt(words) -> str:
+def _alt(words: Iterable[str]) -> str:
+    """A regex alternation of the words, longest first so "Sept" is tried before "Sep"."""
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
@@ -564,6 +565,8 @@ def _default_quarter(published: dt.date | None) -> tuple[int, int] | None:
 
 @cache
 def rules() -> tuple[Rule, ...]:
+    """The grammar as (compiled pattern, handler) pairs, built once from the lexicon. Overlaps are settled by
+    `find_expressions` (leftmost, then longest), so a rule may match inside a longer one's text."""
     lex = lexicon()
     mon = rf"(?P<mon>{_alt(lex['months'])})\.?"
     full = _alt(w.capitalize() for w in lex["months"] if len(w) > 4 or w in {"may", "june", "july"})
