@@ -22,7 +22,7 @@ def test_ner_is_wrapped(nlp):
     ("It was not good enough, inspectors found.", False),
     ("But the report was clear.", False),
     ("The council leader said it would appeal.", False),
-    ("Councillor Jones said it would appeal.", True),  # a capitalised word after the first
+    ("Councillor Pemberton said it would appeal.", True),  # a capitalised word after the first
     ("Ofsted said it would appeal.", True),  # a capitalised first word that is not a stop word
     ("US officials said so.", True),  # an all-capitals first word, though "us" is a stop word
     ("It happened last year.", True),  # a calendar word: its DATE entity backs up the date grammar

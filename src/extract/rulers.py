@@ -48,7 +48,7 @@ Test = tuple[int, str, Any]  # (column, "is" | "in" | "not_in", frozenset of val
 
 
 class LookupAttributeRuler(AttributeRuler):
-    """`AttributeRuler` with a faster `match`; patterns, serialisation and annotation are spaCy's own."""
+    """`AttributeRuler` that matches and annotates by lookup; patterns and serialisation are spaCy's own."""
 
     def __init__(self, vocab: Vocab, name: str = "attribute_ruler", **kwargs) -> None:
         super().__init__(vocab, name, **kwargs)
@@ -66,7 +66,7 @@ class LookupAttributeRuler(AttributeRuler):
         return self._lookup().match(doc)
 
     def __call__(self, doc: Doc) -> Doc:
-        self._lookup().annotate(doc, self)
+        self._lookup().annotate(doc)
         return doc
 
     def _lookup(self) -> _Index:
@@ -199,7 +199,7 @@ class _Index:
             self._tables = (len(self.combos), tables)
         return tables
 
-    def annotate(self, doc: Doc, ruler: AttributeRuler) -> None:
+    def annotate(self, doc: Doc) -> None:
         """Set what `AttributeRuler.set_annotations(doc, ruler.match(doc))` sets, through arrays.
 
         Each token gets its lookup patterns' attributes, merged in pattern order, in one `Doc.from_array`.
@@ -224,13 +224,13 @@ class _Index:
             targets: dict[int, list[tuple[int, int, int, int]]] = {}
             for match in rest:
                 attr_id, _, start, end = match
-                target = range(start, end)[ruler.indices[attr_id]]
+                target = range(start, end)[self.ruler.indices[attr_id]]
                 targets.setdefault(target, []).append(match)
             for target, matches in targets.items():
                 matches += [(self.simple[n][0], self.simple[n][1], target, target + 1)
                             for n in self.combos[ids[target]]]
                 matches.sort()
-                ruler.set_annotations(doc, matches)
+                self.ruler.set_annotations(doc, matches)
 
 
 def _compile(pattern: list[dict], strings) -> list[Test] | None:
