@@ -9,6 +9,7 @@ the chunks in flight are written, the state is committed, and the next run resum
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import gc
 import hashlib
 import json
@@ -94,8 +95,11 @@ def _init_worker(model: str | None, patterns: tuple[Path, ...], published: str |
     if ignore_signals:  # the parent decides when to stop; workers finish what they were given
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    from threadpoolctl import threadpool_limits
+
     from extract.pipeline import load_nlp
 
+    threadpool_limits(1, user_api="blas")  # parallelism is the worker processes; a BLAS thread more only spins
     _worker.update(nlp=load_nlp(model, patterns), published=published, pretty=pretty)
     gc.freeze()  # the model's objects live as long as the worker: keep them out of every garbage collection
 
@@ -113,6 +117,33 @@ def _read(item: Item) -> tuple[str, tuple[str, ...], str]:
 
 def process_chunk(items: list[Item]) -> list[Outcome]:
     """Read, parse (one `nlp.pipe` call) and extract a chunk of articles; a bad article fails alone."""
+    outcomes = _process(items)
+    _return_freed_memory()  # the chunk's docs and arrays are gone now
+    return outcomes
+
+
+def _return_freed_memory() -> None:
+    """Free the last chunk's docs now and give the freed heap pages back to the system.
+
+    A parsed doc sits in reference cycles (spans cached in its `user_data`), so it waits for a full garbage
+    collection, and glibc keeps freed memory for reuse, leaving the heap fragmented by the model's large
+    short-lived arrays: with -j 1, RSS crept from 421 MB after 500 articles to 575 MB after 2,000. Collecting
+    and `malloc_trim` after each chunk keep it between 160 and 180 MB at no measurable cost (the model's
+    objects are frozen out of the collection). Other C libraries (musl, macOS) have no such call.
+    """
+    gc.collect()
+    trim = _worker.get("malloc_trim", False)
+    if trim is False:
+        try:
+            trim = ctypes.CDLL(None).malloc_trim
+        except (AttributeError, OSError):
+            trim = None
+        _worker["malloc_trim"] = trim
+    if trim is not None:
+        trim(0)
+
+
+def _process(items: list[Item]) -> list[Outcome]:
     from extract.core import Options, build_record, prepare
 
     nlp, published, pretty = _worker["nlp"], _worker["published"], _worker["pretty"]

@@ -7,7 +7,8 @@ checkout, else from samples/ varied so no two are identical, and runs in separat
   (b) extract -j 1;
   (c) extract with all cores.
 
-Prints articles/s, words/s and peak RSS of each, the ratio (c)/(a), and the RSS of the -j 1 run after
+Every time runs from before the model loads to the last record, as a user's job would. Prints articles/s,
+words/s and peak RSS of each, the ratio (c)/(a), and the RSS of the -j 1 run after
 500 and after N articles (flat memory means these are close).
 """
 
@@ -27,8 +28,8 @@ _NAIVE = """
 import json, resource, sys, time, spacy
 from pathlib import Path
 paths = [Path(p) for p in json.loads(sys.argv[1])]
-nlp = spacy.load(sys.argv[2])
 start = time.perf_counter()
+nlp = spacy.load(sys.argv[2])
 for p in paths:
     nlp(p.read_text(encoding="utf-8"))
 print(json.dumps({"seconds": time.perf_counter() - start,

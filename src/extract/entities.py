@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from spacy.attrs import ENT_ID, ENT_IOB, ENT_KB_ID, ENT_TYPE, NORM
+import numpy as np
+from spacy.attrs import ENT_ID, ENT_IOB, ENT_KB_ID, ENT_TYPE, NORM, ORTH, SENT_START, SPACY
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import minibatch
@@ -45,9 +46,15 @@ class CandidateSentenceNER:
                 yield doc
 
 
+# word classes of a lexeme, as bits: what `_candidate` asks of each token
+_SKIPPED, _CAPITAL, _STRONG_FIRST, _NUMERIC = 1, 2, 4, 8
+_MAX_CLASSES = 500_000  # the class cache is per word form; bounded, as word forms are unbounded in theory
+
+
 def _candidate(sent: Span, triggers: frozenset[str]) -> bool:
     """Whether a sentence can hold an entity the rules read: a capitalised word that is not a stop word
-    opening the sentence, or any capitalised later word, all-capitals word, number or calendar word."""
+    opening the sentence, or any capitalised later word, all-capitals word, number or calendar word.
+    (The definition; `_kept_sentences` computes the same for a whole doc at once.)"""
     words = [t for t in sent if not t.is_space and not t.is_punct]
     if not words:
         return True  # blank lines and rules cost nothing, and the NER's view of what follows depends on them
@@ -62,22 +69,79 @@ def _has_digit(text: str) -> bool:
     return any(ch.isdigit() for ch in text)
 
 
+def _word_class(lex, triggers: frozenset[str]) -> int:
+    bits = _SKIPPED if lex.is_space or lex.is_punct else 0
+    if lex.orth_[:1].isupper():
+        bits |= _CAPITAL
+        if not lex.is_stop or lex.is_upper:
+            bits |= _STRONG_FIRST
+    if _has_digit(lex.orth_) or lex.lower_ in triggers:
+        bits |= _NUMERIC
+    return bits
+
+
+def _classes(doc: Doc, orths: np.ndarray) -> np.ndarray:
+    """The word-class bits of every token, looked up per distinct word form (token objects cost more than
+    the NER saves on short sentences)."""
+    cache: dict[int, int] = _CLASS_CACHE
+    if len(cache) > _MAX_CLASSES:
+        cache.clear()
+    triggers = read_words("entities/ner_trigger_words.txt")
+    unique, inverse = np.unique(orths, return_inverse=True)
+    vocab = doc.vocab
+    bits = []
+    for orth in unique.tolist():
+        found = cache.get(orth)
+        if found is None:
+            found = cache[orth] = _word_class(vocab[orth], triggers)
+        bits.append(found)
+    return np.asarray(bits, dtype=np.int64)[inverse.reshape(-1)]
+
+
+_CLASS_CACHE: dict[int, int] = {}
+
+
+def _kept_sentences(doc: Doc) -> np.ndarray:
+    """For each token, whether its sentence passes `_candidate`, for the whole doc in array operations."""
+    table = doc.to_array([ORTH, SENT_START])
+    bits = _classes(doc, table[:, 0])
+    starts = table[:, 1].astype(np.int64) == 1
+    starts[0] = True
+    sentence_of = np.cumsum(starts) - 1
+    n_sentences = int(sentence_of[-1]) + 1
+    word = (bits & _SKIPPED) == 0
+    word_at = np.flatnonzero(word)
+    has_words = np.zeros(n_sentences, dtype=bool)
+    keep = np.zeros(n_sentences, dtype=bool)
+    if len(word_at):
+        word_sentence = sentence_of[word_at]
+        has_words[word_sentence] = True
+        firsts = word_at[np.flatnonzero(np.r_[True, word_sentence[1:] != word_sentence[:-1]])]
+        keep[sentence_of[firsts[(bits[firsts] & _STRONG_FIRST) != 0]]] = True
+        later = np.ones(len(word_at), dtype=bool)
+        later[np.searchsorted(word_at, firsts)] = False
+        capital_later = word_at[later & ((bits[word_at] & _CAPITAL) != 0)]
+        keep[sentence_of[capital_later]] = True
+        keep[word_sentence[(bits[word_at] & _NUMERIC) != 0]] = True
+    keep |= ~has_words
+    return keep[sentence_of]
+
+
 def _kept_part(doc: Doc) -> tuple[Doc, list[int]] | None:
     """The doc to run the NER on (the doc itself, or its kept sentences as a new doc) and, for each of its
     tokens, the index of the token in `doc`; None when no sentence can hold a name."""
     if not len(doc):
         return None
-    keep: list[int] = []
-    triggers = read_words("entities/ner_trigger_words.txt")
-    for sent in doc.sents:
-        if _candidate(sent, triggers):
-            keep.extend(range(sent.start, sent.end))
-    if len(keep) == len(doc):
+    kept = np.flatnonzero(_kept_sentences(doc))
+    if len(kept) == len(doc):
         return doc, []
-    if not keep:
+    if not len(kept):
         return None
-    words = [doc[i].text for i in keep]
-    spaces = [bool(doc[i].whitespace_) for i in keep]
+    keep = kept.tolist()
+    strings = doc.vocab.strings
+    table = doc.to_array([ORTH, SPACY])[kept]
+    words = [strings[orth] for orth in table[:, 0].tolist()]
+    spaces = table[:, 1].astype(bool).tolist()
     part = Doc(doc.vocab, words=words, spaces=spaces)
     try:  # the tokens' norms (NER features) and their entity annotation so far (the entity ruler's presets)
         part.from_array(_COPIED, doc.to_array(_COPIED)[keep])
