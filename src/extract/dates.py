@@ -26,6 +26,7 @@ from functools import cache, lru_cache
 
 from extract.context import Context
 from extract.pipeline import sentence
+from extract.prefilter import Prefilter
 from extract.records import Date
 from extract.resources import models_dir
 
@@ -838,10 +839,17 @@ def normalise(text: str, published: str | None = None) -> tuple[str, str] | None
     return (found.value, found.granularity) if found and found.value else None
 
 
+@cache
+def _prefilter() -> Prefilter:
+    return Prefilter([regex for regex, _ in rules()])
+
+
 def find_expressions(body: str) -> list[tuple[int, int, re.Match[str], Callable]]:
     """Every grammar match, leftmost-longest, without overlaps."""
     candidates = []
-    for regex, handler in rules():
+    for (regex, handler), possible in zip(rules(), _prefilter().possible(body), strict=True):
+        if not possible:  # the text lacks a word every match of this rule has
+            continue
         for match in regex.finditer(body):
             start, end = match.span("t") if "t" in regex.groupindex else match.span()
             if end > start:
