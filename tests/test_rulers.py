@@ -131,3 +131,22 @@ def test_line_break_starts_a_sentence(nlp):
     doc = nlp("Ofsted found\nweak leadership and poor records\r\n- too few staff\n\nThe council said no")
     starts = [t.text for t in doc if t.is_sent_start and not t.is_space]
     assert starts[:4] == ["Ofsted", "weak", "-", "The"]
+
+
+def test_the_model_multiplies_with_numpys_blas_and_annotates_as_with_blis(nlp):
+    """`load_nlp` builds the model's layers on numpy's BLAS (faster here); tags, sentences and entities must be
+    those of spaCy's default (BLIS) ops on every sample."""
+    ops = {type(node.ops).__name__ + f"/blis={node.ops.use_blis}" for _, pipe in nlp.pipeline
+           if hasattr(pipe, "model") for node in pipe.model.walk()}
+    assert ops == {"NumpyOps/blis=False"}
+    reference = spacy.load(default_model(), exclude=["parser"])
+    assert all(node.ops.use_blis for _, pipe in reference.pipeline if hasattr(pipe, "model")
+               for node in pipe.model.walk())
+    names = ["tok2vec", "tagger", "senter", "ner"]
+    for text in TEXTS[:-2]:
+        ours, theirs = nlp.make_doc(text), reference.make_doc(text)
+        for name in names:
+            ours = (nlp.get_pipe(name).inner if name == "ner" else nlp.get_pipe(name))(ours)
+            theirs = reference.get_pipe(name)(theirs)
+        assert [(t.tag_, t.is_sent_start, t.ent_iob_, t.ent_type_) for t in ours] == \
+               [(t.tag_, t.is_sent_start, t.ent_iob_, t.ent_type_) for t in theirs]
