@@ -84,9 +84,12 @@ def load_nlp(model: str | None = None, patterns: Sequence[Path | str] = ()) -> L
     `patterns` are extra JSONL files from the user: lines whose label is an
     entity type go to the entity ruler, the rest to the lexicon span ruler.
     """
-    name = model or default_model()
-    with use_ops("numpy", use_blis=False):  # the layers keep the ops they were built with
-        nlp = spacy.load(name, exclude=list(EXCLUDED_COMPONENTS))
+    with use_ops("numpy", use_blis=False):  # layers keep the ops they are built with (the NER resizes its own
+        return _load(model or default_model(), patterns)  # output layer when the entity ruler's patterns run)
+
+
+def _load(name: str, patterns: Sequence[Path | str]) -> Language:
+    nlp = spacy.load(name, exclude=list(EXCLUDED_COMPONENTS))
     nlp.max_length = max(nlp.max_length, MAX_TEXT_CHARS)
     if "senter" in nlp.disabled:
         nlp.enable_pipe("senter")
