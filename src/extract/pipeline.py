@@ -84,8 +84,8 @@ def load_nlp(model: str | None = None, patterns: Sequence[Path | str] = ()) -> L
     `patterns` are extra JSONL files from the user: lines whose label is an
     entity type go to the entity ruler, the rest to the lexicon span ruler.
     """
-    with use_ops("numpy", use_blis=False):  # layers keep the ops they are built with (the NER resizes its own
-        return _load(model or default_model(), patterns)  # output layer when the entity ruler's patterns run)
+    with use_ops("numpy", use_blis=False):  # each layer keeps the ops it was built with
+        return _load(model or default_model(), patterns)
 
 
 def _load(name: str, patterns: Sequence[Path | str]) -> Language:

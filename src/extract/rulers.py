@@ -28,6 +28,7 @@ on `ORTH`, a hash lookup per token, instead of the `Matcher`.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -108,19 +109,17 @@ class _Index:
                 else:
                     self.rest_first.append(first)
                     self.rest_length = max(self.rest_length, len(pattern))
-        # Only the columns some test reads make up the key, and patterns are bucketed by the tag they require,
-        # so a new word form is checked against a handful of patterns, not all of them.
+        # Only the columns some test reads make up the key, and patterns are bucketed by the tag and the lower-case
+        # word they require (None: any), so a new word form is checked against the few patterns it can fire.
         tests = [t for _, _, alts in self.simple for alt in alts for t in alt]
         tests += [t for alt in self.rest_first or () for t in alt]
         self.columns = sorted({t[0] for t in tests})
-        self.by_tag: dict[int | None, list[int]] = {}
+        self.buckets: dict[tuple[int | None, int | None], list[int]] = {}
         for n, (_, _, alternatives) in enumerate(self.simple):
-            tags = set()
             for alt in alternatives:
-                required = [t[2] for t in alt if t[0] == _COLUMNS["TAG"] and t[1] in ("is", "in")]
-                tags |= set(required[0]) if required else {None}
-            for tag in tags:
-                self.by_tag.setdefault(tag, []).append(n)
+                for bucket in itertools.product(_required(alt, "TAG"), _required(alt, "LOWER")):
+                    if n not in self.buckets.setdefault(bucket, []):
+                        self.buckets[bucket].append(n)
         self.cache: dict[tuple[int, ...], tuple[int, bool]] = {}
         self.combo_ids: dict[tuple[int, ...], int] = {}
         self.combos: list[tuple[int, ...]] = []
@@ -134,7 +133,9 @@ class _Index:
         row = [0] * len(_ARRAY_ATTRS)
         for column, value in zip(self.columns, key, strict=True):
             row[column] = value
-        candidates = sorted({*self.by_tag.get(row[_COLUMNS["TAG"]], ()), *self.by_tag.get(None, ())})
+        tag, lower, buckets = row[_COLUMNS["TAG"]], row[_COLUMNS["LOWER"]], self.buckets
+        candidates = sorted({*buckets.get((tag, lower), ()), *buckets.get((tag, None), ()),
+                             *buckets.get((None, lower), ()), *buckets.get((None, None), ())})
         fired = tuple(
             n for n in candidates
             if any(all(_passes(test, row, self.strings) for test in alt) for alt in self.simple[n][2])
@@ -260,6 +261,12 @@ def _compile(pattern: list[dict], strings) -> list[Test] | None:
     return tests
 
 
+def _required(tests: list[Test], key: str) -> set[int | None]:
+    """The values one of which a token must have in a column for the tests to pass, or {None}: any value."""
+    required = [t[2] for t in tests if t[0] == _COLUMNS[key] and t[1] in ("is", "in")]
+    return set(required[0]) if required else {None}
+
+
 def _hash(strings, value: str) -> int:
     return strings.add(value) if value else 0  # the empty string is 0, the value of an unset attribute
 
@@ -276,6 +283,9 @@ def make_lookup_attribute_ruler(nlp: Language, name: str, validate: bool) -> Loo
     return LookupAttributeRuler(nlp.vocab, name, validate=validate)
 
 
+_MAX_LEMMAS = 200_000  # cached word forms; bounded, as word forms are unbounded in theory
+
+
 class CachedLemmatizer:
     """Runs a rule-mode `Lemmatizer` on a whole doc at once, through its own cache (same lemmas).
 
@@ -286,6 +296,9 @@ class CachedLemmatizer:
     def __init__(self) -> None:
         self.inner: Lemmatizer | None = None
         self.only_pos: frozenset[int] | None = None
+        # (orth, pos, morph) -> lemma id. spaCy's own cache leaves out base forms ("say", "make"), the commonest
+        # verbs, so they went through its rules at every occurrence; the lemma depends on the key alone.
+        self.cache: dict[tuple[int, int, int], int] = {}
 
     def __call__(self, doc: Doc) -> Doc:
         inner = self.inner
@@ -293,15 +306,20 @@ class CachedLemmatizer:
             return inner(doc) if inner is not None else doc
         if not inner._validated:
             inner._validate_tables()
-        strings, cache = doc.vocab.strings, inner.cache
-        table = doc.to_array([ORTH, POS, MORPH, LEMMA])
+        strings, cache = doc.vocab.strings, self.cache
+        if len(cache) > _MAX_LEMMAS:
+            cache.clear()
+        table = doc.to_array([ORTH, POS, MORPH, LEMMA]).reshape(-1, 4)
         lemmas = table[:, 3].copy()
-        only_pos = self.only_pos
-        for i, (orth, pos, morph, lemma) in enumerate(table.tolist()):
-            if (lemma and not inner.overwrite) or (only_pos is not None and pos not in only_pos):
-                continue
-            found = cache.get((orth, pos, morph))
-            lemmas[i] = strings.add((found or inner.lemmatize(doc[i]))[0])
+        todo = np.ones(len(table), dtype=bool) if inner.overwrite else lemmas == 0
+        if self.only_pos is not None:
+            todo &= np.isin(table[:, 1], np.fromiter(self.only_pos, dtype=np.uint64))
+        at = np.flatnonzero(todo)
+        for i, key in zip(at.tolist(), map(tuple, table[at, :3].tolist()), strict=True):
+            lemma = cache.get(key)
+            if lemma is None:
+                lemma = cache[key] = strings.add(inner.lemmatize(doc[i])[0])
+            lemmas[i] = lemma
         doc.from_array([LEMMA], lemmas.reshape(-1, 1))
         return doc
 
@@ -324,8 +342,21 @@ def use_fast_components(nlp: Language, lemma_pos: Iterable[str] | None = None) -
         elif isinstance(pipe, Lemmatizer) and pipe.mode == "rule":
             new = nlp.replace_pipe(name, "extract_lemmatizer")
             new.inner = pipe
+            _index_as_sets(pipe)
             if lemma_pos is not None:
                 new.only_pos = frozenset(nlp.vocab.strings.add(p) for p in lemma_pos)
+
+
+def _index_as_sets(lemmatizer: Lemmatizer) -> None:
+    """The rule lemmatizer asks `form in index` of each candidate lemma, and the model ships each POS's index
+    as a list (3,775 verbs, 57,528 nouns): a new word form cost ~90 µs. As sets, the answers are the same.
+    (A pipeline so changed cannot be saved with `to_disk`; ours is never saved.)"""
+    if "lemma_index" not in lemmatizer.lookups:
+        return
+    index = lemmatizer.lookups.get_table("lemma_index")
+    for pos in list(index):
+        if isinstance(index[pos], list):
+            index[pos] = frozenset(index[pos])
 
 
 class CasedPhraseSpanRuler(SpanRuler):
