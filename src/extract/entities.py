@@ -51,7 +51,7 @@ class CandidateSentenceNER:
 
 # word classes of a lexeme, as bits: what `_candidate` asks of each token
 _SKIPPED, _CAPITAL, _STRONG_FIRST = 1, 2, 4
-_MAX_CLASSES = 500_000  # the class cache is per word form; bounded, as word forms are unbounded in theory
+_MAX_CLASSES = 50_000  # per word form; cleared when full (2,000 BBC articles have 33,000 forms)
 _CLASS_CACHE: dict[int, int] = {}
 
 

@@ -128,7 +128,7 @@ class _Index:
 
     def _lookup(self, key: tuple[int, ...]) -> tuple[int, bool]:
         """The combo id of a key and whether a Matcher pattern can start at a token with it (cached)."""
-        if len(self.cache) > 200_000:  # bounded: distinct word forms are unbounded in theory
+        if len(self.cache) > 50_000:  # cleared when full: 2,000 BBC articles make 37,000 keys, ~7 MB
             self.cache.clear()
         row = [0] * len(_ARRAY_ATTRS)
         for column, value in zip(self.columns, key, strict=True):
@@ -283,7 +283,7 @@ def make_lookup_attribute_ruler(nlp: Language, name: str, validate: bool) -> Loo
     return LookupAttributeRuler(nlp.vocab, name, validate=validate)
 
 
-_MAX_LEMMAS = 200_000  # cached word forms; bounded, as word forms are unbounded in theory
+_MAX_LEMMAS = 50_000  # cached verb forms, cleared when full (2,000 BBC articles make 8,400)
 
 
 class CachedLemmatizer:
