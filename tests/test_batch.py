@@ -248,7 +248,8 @@ def article(tmp_path: Path) -> Path:
 
 
 def _record_ok(state: State, path: Path) -> None:
-    state.record(str(path), "ok", file=path, sha256=file_sha256(path), output="a.json")
+    st = path.stat()
+    state.record(str(path), "ok", size=st.st_size, mtime_ns=st.st_mtime_ns, sha256=file_sha256(path), output="a.json")
 
 
 def test_state_unchanged_for_the_same_file(tmp_path, article):
@@ -303,7 +304,7 @@ def test_state_other_extractor_version_is_not_unchanged(tmp_path, article):
 
 def test_state_errors_and_deleted_files_are_not_unchanged(tmp_path, article):
     state = State(tmp_path / "s.db", "v1")
-    state.record(str(article), "error", file=article, message="binary file")
+    state.record(str(article), "error", message="binary file")
     assert not state.unchanged(str(article), article)
     _record_ok(state, article)
     article.unlink()

@@ -379,6 +379,30 @@ def test_state_skips_unchanged_files_and_redoes_changed_ones(tmp_path, articles)
     assert rows == [(str(p), "ok", f"{p.stem}.json") for p in articles]
 
 
+def test_a_file_changed_while_it_is_processed_is_processed_again(tmp_path, articles, monkeypatch):
+    """A scraper may rewrite an article while a cron run reads it: the state must keep what was read
+    (its size, time and hash then), so the next run sees the change."""
+    from extract import batch
+
+    state, out = tmp_path / "s.db", tmp_path / "out"
+    args = ["-j", "1", "-v", "--state", str(state), "-o", str(out) + "/", str(articles[0])]
+    real_read_bytes = batch.read_bytes
+
+    def read_then_rewrite(source):
+        data = real_read_bytes(source)
+        articles[0].write_text(UNDATED + "\nA new paragraph, published on 4 June 2018.\n", encoding="utf-8")
+        return data
+
+    monkeypatch.setattr(batch, "read_bytes", read_then_rewrite)
+    assert "1 processed, 0 unchanged, 0 failed" in run(args).stderr
+    monkeypatch.setattr(batch, "read_bytes", real_read_bytes)
+    again = run(args)
+    assert "1 processed, 0 unchanged, 0 failed" in again.stderr
+    rec = json.loads((out / f"{articles[0].stem}.json").read_text(encoding="utf-8"))
+    assert "2018-06-04" in [d["value"] for d in rec["dates"]]
+    assert "0 processed, 1 unchanged, 0 failed" in run(args).stderr
+
+
 def test_state_retries_failed_inputs(tmp_path, articles):
     state = tmp_path / "s.db"
     broken = tmp_path / "broken.txt"

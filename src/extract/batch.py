@@ -61,6 +61,17 @@ class Outcome:
     record: str | None = None  # the record as JSON
     error: str | None = None
     sha256: str | None = None
+    size: int | None = None  # the file's size and modification time when it was read, before its bytes
+    mtime_ns: int | None = None
+
+
+@dataclass(frozen=True)
+class _Input:
+    text: str
+    warnings: tuple[str, ...]
+    sha256: str
+    size: int | None = None
+    mtime_ns: int | None = None
 
 
 @dataclass
@@ -104,15 +115,21 @@ def _init_worker(model: str | None, patterns: tuple[Path, ...], published: str |
     gc.freeze()  # the model's objects live as long as the worker: keep them out of every garbage collection
 
 
-def _read(item: Item) -> tuple[str, tuple[str, ...], str]:
+def _read(item: Item) -> _Input:
+    """The article's text, and the file's size and modification time taken *before* reading: a file that
+    changes while it is read or processed then looks changed to the next run, which processes it again."""
+    size = mtime_ns = None
     if item.data is not None:  # stdin gets the same checks and decoding as a file
         data = item.data
         if len(data) > MAX_BYTES:
             raise InputError(f"too large: over {MAX_BYTES:,} bytes")
     else:
+        with contextlib.suppress(OSError, TypeError):  # read_bytes says what is wrong with the file
+            st = os.stat(item.path)  # type: ignore[arg-type]
+            size, mtime_ns = st.st_size, st.st_mtime_ns
         data = read_bytes(Source(item.source, Path(item.path) if item.path else None))
     decoded = decode(data)
-    return decoded.text, decoded.warnings, hashlib.sha256(data).hexdigest()
+    return _Input(decoded.text, decoded.warnings, hashlib.sha256(data).hexdigest(), size, mtime_ns)
 
 
 def process_chunk(items: list[Item]) -> list[Outcome]:
@@ -155,28 +172,29 @@ def _process(items: list[Item]) -> list[Outcome]:
     ready = []
     for i, item in enumerate(items):
         try:
-            text, warnings, sha = _read(item)
+            read = _read(item)
         except InputError as err:
             outcomes[i] = Outcome(item.source, error=str(err))
             continue
-        ready.append((i, item, prepare(text), warnings, sha))
+        ready.append((i, item, prepare(read.text), read))
     try:
-        docs = list(nlp.pipe((article.body for _, _, article, _, _ in ready), batch_size=len(ready) or 1))
+        docs = list(nlp.pipe((article.body for _, _, article, _ in ready), batch_size=len(ready) or 1))
     except Exception:  # one odd text must not cost the chunk: parse one by one
         docs = []
-        for _, _, article, _, _ in ready:
+        for _, _, article, _ in ready:
             try:
                 docs.append(nlp(article.body))
             except Exception:
                 docs.append(None)
-    for (i, item, article, warnings, sha), doc in zip(ready, docs, strict=True):
+    for (i, item, article, read), doc in zip(ready, docs, strict=True):
         try:
             if doc is None:
                 raise RuntimeError("the spaCy pipeline failed on this text")
             record = build_record(article, doc, Options(source=item.source, published=published))
-            if warnings:
-                record.warnings[:0] = list(warnings)
-            outcomes[i] = Outcome(item.source, record=record.model_dump_json(indent=2 if pretty else None), sha256=sha)
+            if read.warnings:
+                record.warnings[:0] = list(read.warnings)
+            outcomes[i] = Outcome(item.source, record=record.model_dump_json(indent=2 if pretty else None),
+                                  sha256=read.sha256, size=read.size, mtime_ns=read.mtime_ns)
         except Exception as err:  # report and go on: one article must not stop the batch
             outcomes[i] = Outcome(item.source, error=f"internal error: {type(err).__name__}: {err}")
     return [o for o in outcomes if o is not None]
@@ -260,7 +278,6 @@ def run(settings: Settings, report: Callable[[str], None], progress: Callable[[i
         try:
             with _StopFlag() as stop:
                 for outcome in _results(settings, work, stop):
-                    path = Path(outcome.source) if outcome.source != STDIN else None
                     if outcome.error:
                         summary.failed += 1
                         summary.failures.append(outcome.source)
@@ -276,13 +293,8 @@ def run(settings: Settings, report: Callable[[str], None], progress: Callable[[i
                         sink.write(outcome.record or "", name)
                         summary.processed += 1
                         if state:
-                            state.record(
-                                outcome.source,
-                                "ok",
-                                file=path,
-                                sha256=outcome.sha256,
-                                output=name,
-                            )
+                            state.record(outcome.source, "ok", size=outcome.size, mtime_ns=outcome.mtime_ns,
+                                         sha256=outcome.sha256, output=name)
                     if progress:
                         progress(1)
                 summary.interrupted = stop.set and summary.processed + summary.failed < len(work)

@@ -95,18 +95,14 @@ class State:
         path: str,
         outcome: str,
         *,
-        file: Path | None = None,
+        size: int | None = None,
+        mtime_ns: int | None = None,
         sha256: str | None = None,
         message: str | None = None,
         output: str | None = None,
     ) -> None:
-        size = mtime_ns = None
-        if file is not None:
-            try:
-                st = file.stat()
-                size, mtime_ns = st.st_size, st.st_mtime_ns
-            except OSError:
-                pass
+        """Record an outcome. `size` and `mtime_ns` are the file's when it was read (not now), `sha256` the hash
+        of what was read: a file changed since then is not taken for unchanged."""
         self.db.execute(
             "INSERT OR REPLACE INTO processed VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
