@@ -10,7 +10,7 @@ import pytest
 from extract.batch import Settings, fingerprint, parse_json_lines
 from extract.inputs import MAX_BYTES, STDIN, InputError, Source, decode, iter_sources, read_bytes, read_source
 from extract.output import AtomicFile, atomic_write, inside, safe_name
-from extract.state import State, file_sha256
+from extract.state import Stamp, State, file_sha256
 
 TEXT = "Harrowgate council rated \u201cinadequate\u201d \u2013 caf\u00e9 closes\n"
 
@@ -249,7 +249,7 @@ def article(tmp_path: Path) -> Path:
 
 def _record_ok(state: State, path: Path) -> None:
     st = path.stat()
-    state.record(str(path), "ok", size=st.st_size, mtime_ns=st.st_mtime_ns, sha256=file_sha256(path), output="a.json")
+    state.record(str(path), "ok", stamp=Stamp(file_sha256(path), st.st_size, st.st_mtime_ns), output="a.json")
 
 
 def test_state_unchanged_for_the_same_file(tmp_path, article):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import functools
 import gc
 import hashlib
 import json
@@ -26,7 +27,7 @@ from extract import __version__
 from extract.inputs import MAX_BYTES, STDIN, InputError, Source, decode, iter_sources, read_bytes
 from extract.output import AtomicFile, atomic_write, inside, safe_name
 from extract.resources import data_fingerprint, default_model, model_version
-from extract.state import State
+from extract.state import Stamp, State
 
 CHUNK = 16  # articles per task sent to a worker: 8, 16 and 32 measured 51, 53 and 52 articles/s with -j 2
 IN_PROCESS_BELOW = 24  # fewer pending articles than this: starting worker processes costs more than it saves
@@ -60,18 +61,7 @@ class Outcome:
     source: str
     record: str | None = None  # the record as JSON
     error: str | None = None
-    sha256: str | None = None
-    size: int | None = None  # the file's size and modification time when it was read, before its bytes
-    mtime_ns: int | None = None
-
-
-@dataclass(frozen=True)
-class _Input:
-    text: str
-    warnings: tuple[str, ...]
-    sha256: str
-    size: int | None = None
-    mtime_ns: int | None = None
+    stamp: Stamp | None = None  # the input as it was read, for the state
 
 
 @dataclass
@@ -115,7 +105,7 @@ def _init_worker(model: str | None, patterns: tuple[Path, ...], published: str |
     gc.freeze()  # the model's objects live as long as the worker: keep them out of every garbage collection
 
 
-def _read(item: Item) -> _Input:
+def _read(item: Item) -> tuple[str, tuple[str, ...], Stamp]:
     """The article's text, and the file's size and modification time taken *before* reading: a file that
     changes while it is read or processed then looks changed to the next run, which processes it again."""
     size = mtime_ns = None
@@ -129,7 +119,7 @@ def _read(item: Item) -> _Input:
             size, mtime_ns = st.st_size, st.st_mtime_ns
         data = read_bytes(Source(item.source, Path(item.path) if item.path else None))
     decoded = decode(data)
-    return _Input(decoded.text, decoded.warnings, hashlib.sha256(data).hexdigest(), size, mtime_ns)
+    return decoded.text, decoded.warnings, Stamp(hashlib.sha256(data).hexdigest(), size, mtime_ns)
 
 
 def process_chunk(items: list[Item]) -> list[Outcome]:
@@ -153,15 +143,17 @@ def _return_freed_memory() -> None:
     """
     gc.collect()
     gc.freeze()
-    trim = _worker.get("malloc_trim", False)
-    if trim is False:
-        try:
-            trim = ctypes.CDLL(None).malloc_trim
-        except (AttributeError, OSError):
-            trim = None
-        _worker["malloc_trim"] = trim
+    trim = _malloc_trim()
     if trim is not None:
         trim(0)
+
+
+@functools.cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    try:
+        return ctypes.CDLL(None).malloc_trim
+    except (AttributeError, OSError):
+        return None
 
 
 def _process(items: list[Item]) -> list[Outcome]:
@@ -172,29 +164,29 @@ def _process(items: list[Item]) -> list[Outcome]:
     ready = []
     for i, item in enumerate(items):
         try:
-            read = _read(item)
+            text, warnings, stamp = _read(item)
         except InputError as err:
             outcomes[i] = Outcome(item.source, error=str(err))
             continue
-        ready.append((i, item, prepare(read.text), read))
+        ready.append((i, item, prepare(text), warnings, stamp))
     try:
-        docs = list(nlp.pipe((article.body for _, _, article, _ in ready), batch_size=len(ready) or 1))
+        docs = list(nlp.pipe((article.body for _, _, article, _, _ in ready), batch_size=len(ready) or 1))
     except Exception:  # one odd text must not cost the chunk: parse one by one
         docs = []
-        for _, _, article, _ in ready:
+        for _, _, article, _, _ in ready:
             try:
                 docs.append(nlp(article.body))
             except Exception:
                 docs.append(None)
-    for (i, item, article, read), doc in zip(ready, docs, strict=True):
+    for (i, item, article, warnings, stamp), doc in zip(ready, docs, strict=True):
         try:
             if doc is None:
                 raise RuntimeError("the spaCy pipeline failed on this text")
             record = build_record(article, doc, Options(source=item.source, published=published))
-            if read.warnings:
-                record.warnings[:0] = list(read.warnings)
+            if warnings:
+                record.warnings[:0] = list(warnings)
             outcomes[i] = Outcome(item.source, record=record.model_dump_json(indent=2 if pretty else None),
-                                  sha256=read.sha256, size=read.size, mtime_ns=read.mtime_ns)
+                                  stamp=stamp)
         except Exception as err:  # report and go on: one article must not stop the batch
             outcomes[i] = Outcome(item.source, error=f"internal error: {type(err).__name__}: {err}")
     return [o for o in outcomes if o is not None]
@@ -293,8 +285,7 @@ def run(settings: Settings, report: Callable[[str], None], progress: Callable[[i
                         sink.write(outcome.record or "", name)
                         summary.processed += 1
                         if state:
-                            state.record(outcome.source, "ok", size=outcome.size, mtime_ns=outcome.mtime_ns,
-                                         sha256=outcome.sha256, output=name)
+                            state.record(outcome.source, "ok", stamp=outcome.stamp, output=name)
                     if progress:
                         progress(1)
                 summary.interrupted = stop.set and summary.processed + summary.failed < len(work)

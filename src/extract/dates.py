@@ -759,7 +759,7 @@ def _tense(ctx: Context, start: int, end: int) -> str:
 
 
 _VERB_TAGS = frozenset({"MD", "VB", "VBD", "VBG", "VBN", "VBP", "VBZ"})
-_AUX_TAGS = frozenset({"MD", "VB", "VBD", "VBG", "VBN", "VBP", "VBZ", "RB", "TO"})
+_AUX_TAGS = _VERB_TAGS | {"RB", "TO"}
 
 
 @lru_cache(maxsize=32)

@@ -127,17 +127,15 @@ def _kept_part(doc: Doc) -> tuple[Doc, list[int]] | None:
         return doc, []
     if not len(kept):
         return None
-    keep = kept.tolist()
     strings = doc.vocab.strings
-    table = doc.to_array([ORTH, SPACY])[kept]
+    table = doc.to_array([ORTH, SPACY, *_COPIED])[kept]
     words = [strings[orth] for orth in table[:, 0].tolist()]
-    spaces = table[:, 1].astype(bool).tolist()
-    part = Doc(doc.vocab, words=words, spaces=spaces)
+    part = Doc(doc.vocab, words=words, spaces=table[:, 1].astype(bool).tolist())
     try:  # the tokens' norms (NER features) and their entity annotation so far (the entity ruler's presets)
-        part.from_array(_COPIED, doc.to_array(_COPIED)[keep])
+        part.from_array(_COPIED, table[:, 2:])
     except ValueError:  # a preset entity that a dropped sentence cuts: parse the doc whole
         return doc, []
-    return part, keep
+    return part, kept.tolist()
 
 
 def _map_back(doc: Doc, part: Doc, keep: list[int]) -> None:

@@ -16,9 +16,10 @@ operators) still go through a `Matcher`, and the matches are merged and applied
 in spaCy's order, so the annotations are identical (tests/test_rulers.py
 checks this on real text).
 
-**Lemmatizer.** spaCy's rule lemmatizer already caches each lemma by word,
-POS and morphology, but reaches the cache through a Python call per token; here
-the keys come from one `Doc.to_array` and only cache misses call it.
+**Lemmatizer.** spaCy's rule lemmatizer caches lemmas by word, POS and
+morphology, but not base forms ("say"), and reaches its cache through a Python
+call per token; here every lemma is cached, the keys come from one
+`Doc.to_array`, and only cache misses call it.
 
 **Span ruler.** Case-sensitive phrases written as token patterns
 (`[{"TEXT": "Labour"}, {"TEXT": "Party"}]`, the form our party lexicon needs

@@ -37,6 +37,16 @@ def file_sha256(path: Path) -> str:
 
 
 @dataclass(frozen=True)
+class Stamp:
+    """What identifies the content a file had when it was read: its hash, and its size and modification time
+    taken before reading (None for standard input)."""
+
+    sha256: str
+    size: int | None = None
+    mtime_ns: int | None = None
+
+
+@dataclass(frozen=True)
 class Entry:
     path: str
     size: int | None
@@ -90,19 +100,11 @@ class State:
         self.db.execute("UPDATE processed SET mtime_ns = ? WHERE path = ?", (st.st_mtime_ns, path))
         return True
 
-    def record(
-        self,
-        path: str,
-        outcome: str,
-        *,
-        size: int | None = None,
-        mtime_ns: int | None = None,
-        sha256: str | None = None,
-        message: str | None = None,
-        output: str | None = None,
-    ) -> None:
-        """Record an outcome. `size` and `mtime_ns` are the file's when it was read (not now), `sha256` the hash
-        of what was read: a file changed since then is not taken for unchanged."""
+    def record(self, path: str, outcome: str, *, stamp: Stamp | None = None, message: str | None = None,
+               output: str | None = None) -> None:
+        """Record an outcome; `stamp` is the file as it was read (not as it is now), so a file changed since
+        then is not taken for unchanged."""
+        size, mtime_ns, sha256 = (stamp.size, stamp.mtime_ns, stamp.sha256) if stamp else (None, None, None)
         self.db.execute(
             "INSERT OR REPLACE INTO processed VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
