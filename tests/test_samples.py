@@ -1,6 +1,7 @@
-"""Golden records: the CLI's output on every sample article equals the record checked in beside it.
-
-Regenerate after an intended change with `UPDATE_GOLDEN=1 pytest tests/test_samples.py`, then read the diff.
+"""Sample articles through the real CLI: each record validates, every span grounds, and the fields a
+reader can check at a glance (title, publisher, publication date, authors) equal the hand annotations in
+`samples/gold/`. The other fields are scored as a set against floors in `tests/test_accuracy.py`; the
+samples have no tool-generated golden records.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from extract.records import Record
 
 from .conftest import ROOT, SAMPLES
 
-EXPECTED = SAMPLES / "expected"
 SAMPLE_FILES = sorted(SAMPLES.glob("*.txt"))
 
 
@@ -38,14 +38,38 @@ def test_there_are_enough_samples():
     assert len(SAMPLE_FILES) >= 8
 
 
+def _spans(obj):
+    if isinstance(obj, dict):
+        if isinstance(obj.get("span"), list) and "text" in obj:
+            yield obj["span"], obj["text"]
+        for value in obj.values():
+            yield from _spans(value)
+    elif isinstance(obj, list):
+        for value in obj:
+            yield from _spans(value)
+
+
+def _author_key(name: str) -> str:
+    return " ".join(name.lower().split())
+
+
+def _publisher_key(name: str | None) -> str:
+    """As the shared scorer compares outlets: case and a leading "The" do not count."""
+    key = _author_key(name or "")
+    return key.removeprefix("the ")
+
+
 @pytest.mark.parametrize("path", SAMPLE_FILES, ids=lambda p: p.stem)
-def test_sample_matches_golden_record(path, sample_records):
-    source = path.relative_to(ROOT).as_posix()
-    record = sample_records[source]
+def test_sample_record_against_annotations(path, sample_records):
+    record = sample_records[path.relative_to(ROOT).as_posix()]
     Record.model_validate(record)
-    expected_path = EXPECTED / f"{path.stem}.json"
-    if os.environ.get("UPDATE_GOLDEN"):
-        EXPECTED.mkdir(exist_ok=True)
-        expected_path.write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    expected = json.loads(expected_path.read_text(encoding="utf-8"))
-    assert record == expected
+    with open(path, encoding="utf-8", newline="") as fh:
+        text = fh.read()
+    for (start, end), quoted in _spans(record):
+        assert text[start:end] == quoted
+    gold = json.loads((SAMPLES / "gold" / f"{path.stem}.json").read_text(encoding="utf-8"))
+    assert record["title"] == gold.get("title")
+    assert record["published"] == gold.get("published")
+    if gold.get("publisher"):
+        assert _publisher_key(record["publisher"]) == _publisher_key(gold["publisher"])
+    assert sorted(map(_author_key, record["authors"])) == sorted(map(_author_key, gold.get("authors") or []))
