@@ -12,41 +12,25 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
+from extract import header
 from extract.records import Mention
 from extract.resources import read_list, read_words
 
 HEADER_LINES = 8  # the dateline and byline stand among the first non-empty lines
 MAX_TITLE_WORDS = 40
-
-MONTHS = {
-    m: i
-    for i, names in enumerate(
-        [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
-         ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"),
-         ("nov", "november"), ("dec", "december")],
-        1,
-    )
-    for m in names
-}
-_MONTH = (
-    r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?"
-    r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-)
-_WEEKDAY = r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+)?"
-_DATE_FORMS = [
-    rf"{_WEEKDAY}(?P<day>\d{{1,2}})(?:st|nd|rd|th)?[\s./-]{{0,3}}{_MONTH}[\s,./-]{{0,3}}(?P<year>\d{{4}})",
-    rf"{_WEEKDAY}{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})",
-    r"(?P<day>\d{1,2})[/.](?P<mnum>\d{1,2})[/.](?P<year>\d{4})",
-    r"(?P<year>\d{4})-(?P<mnum>\d{2})-(?P<day>\d{2})",
-]
-_DATE_RES = [re.compile(form, re.I) for form in _DATE_FORMS]
-_DATELINE_PREFIX = re.compile(
-    r"^[^\w]{0,4}\s*(?:(?:first\s+)?published|posted|updated|last\s+updated|date|on)?(?:\s+on)?\s*:?\s*", re.I
-)
-_TIME = re.compile(r"(?:\s*(?:at|,|\||-|–)?\s*\d{1,2}[:.]\d{2}\s*(?:am|pm|[A-Z]{2,4})?)?\s*(?:\|.*)?$", re.I)
-_NAME_WORD = re.compile(r"[A-Z][a-zA-Z'’-]+")
-_BYLINE_LEAD = re.compile(r"(?:[-–—*]\s*)?(?:by|written by|words by|author:?|reporter:?)\s+", re.I)
+MAX_UNMARKED_TITLE_WORDS = 16  # a first line with no byline or dateline below it: longer is a sentence or caption
 _SENTENCE_END = re.compile(r"[.!?:;”\"’')]$")
+_CAPTION = re.compile(
+    r"\((?:pictured|picture|file (?:picture|photo|image)|left|right|centre|center|above|below|top|bottom"
+    r"|inset)\b[^)]*\)|\bpictured\b",
+    re.I,
+)
+_SEPARATOR_LINE = re.compile(r"[|·•/\\-]+")
+_SELF_REFERENCE = re.compile(
+    r"\b(?:[Tt]he\s+)?(?P<name>(?:[A-Z][A-Za-z]+\s+){0,2}(?P<word>[A-Z][A-Za-z]+)(?:\s+on\s+Sunday)?)\s+"
+    r"(?:has\s+(?:discovered|learned|learnt|revealed|campaigned|been\s+told|established|obtained|seen)|can\s+reveal"
+    r"|understands|has\s+long\s+campaigned)\b"
+)
 
 
 @dataclass
@@ -132,72 +116,6 @@ def _is_tail_marker(line: str) -> bool:
     return len(line) < 300 and _patterns("layout/tail_markers.txt").fullmatch(line) is not None
 
 
-def parse_dateline(line: str) -> tuple[int, int, str] | None:
-    """(start, end, ISO value) of a dateline that is the whole line, give or take a prefix and a time."""
-    if len(line) > 80:
-        return None
-    prefix = _DATELINE_PREFIX.match(line)
-    offset = prefix.end() if prefix else 0
-    for regex in _DATE_RES:
-        match = regex.match(line, offset)
-        if not match or not _TIME.match(line, match.end()):
-            continue
-        groups = match.groupdict()
-        month = MONTHS.get(groups["mon"].lower().rstrip(".")) if groups.get("mon") else int(groups["mnum"])
-        day, year = int(groups["day"]), int(groups["year"])
-        if not (1 <= month <= 12 and 1 <= day <= 31 and 1900 <= year <= 2100):
-            return None
-        return match.start(), match.end(), f"{year:04d}-{month:02d}-{day:02d}"
-    return None
-
-
-def _dateline_in(line: str) -> tuple[int, int, str] | None:
-    """A dateline that is the whole line or one part of it ("By Jane Roe | 30th January 2020")."""
-    found = parse_dateline(line)
-    if found or len(line) > 160:
-        return found
-    offset = 0
-    for part in re.split(r"(\s+[|·]\s+)", line):
-        found = parse_dateline(part) if part.strip() and not part.isspace() else None
-        if found:
-            return found[0] + offset, found[1] + offset, found[2]
-        offset += len(part)
-    return None
-
-
-def parse_byline(line: str) -> tuple[int, int] | None:
-    """The span of the author's name in a byline line ("By Jane Doe", "- Jane Doe Health Reporter"), or None."""
-    if len(line) > 120:
-        return None
-    roles = read_words("layout/byline_roles.txt")
-    explicit = _BYLINE_LEAD.match(line)
-    dash = None if explicit else re.match(r"[-–—]\s*", line)
-    offset = (explicit or dash).end() if (explicit or dash) else 0
-    tokens = list(re.finditer(r"\S+", line[offset:]))
-    name: list[re.Match[str]] = []
-    for token in tokens[:3]:
-        word = token.group().rstrip(",")
-        if not _NAME_WORD.fullmatch(word) or word.lower() in roles:
-            break
-        name.append(token)
-        if token.group().endswith(","):
-            break
-    if not 2 <= len(name) <= 3:
-        return None
-    rest = [w for w in re.findall(r"[\w&']+", line[offset + name[-1].end() :].lower())]
-    comma = name[-1].group().endswith(",")
-    if explicit:
-        ok = len(rest) <= 6
-    elif dash:
-        ok = all(w in roles for w in rest)
-    else:
-        ok = comma and bool(rest) and all(w in roles for w in rest)
-    if not ok:
-        return None
-    end = offset + name[-1].end() - (1 if comma else 0)
-    return offset + name[0].start(), end
-
-
 def _masthead(line: str) -> bool:
     words = line.split()
     return (
@@ -251,10 +169,10 @@ def analyse(text: str) -> Article:
 
 def _header(article: Article, lines: list[Line], content: list[Line], furniture: list[tuple[int, int]]) -> None:
     """Outlet, headline, dateline and byline from the first lines."""
-    text = article.text
     first = lines[0]
     site = re.match(r"^(?P<name>[^|]{2,80}?)\s+[|•–-]\s+(?:home\s*page|home|news|latest news)\s*$", first.text, re.I)
-    head = [line for line in content[: HEADER_LINES * 2]]
+    head = list(content[: HEADER_LINES * 2])
+    head = _front_matter(article, head, furniture)
     if site:
         article.publisher = Mention(text=site.group("name"), span=(first.start, first.start + len(site.group("name"))))
         furniture.append((first.start, first.end))
@@ -263,41 +181,148 @@ def _header(article: Article, lines: list[Line], content: list[Line], furniture:
         article.publisher = Mention(text=head[0].text, span=(head[0].start, head[0].end))
         furniture.append((head[0].start, head[0].end))
         head = head[1:]
-    title_line = None
-    marked = next((i for i, line in enumerate(head[:HEADER_LINES])
-                   if _dateline_in(line.text) or parse_byline(line.text)), None)
-    before_mark = [line for line in head[:marked] if len(line.text.split()) >= 3] if marked else []
-    if before_mark:  # the headline stands right above the dateline or byline, below any section labels
-        title_line = before_mark[-1]
-        earlier = [line for line in before_mark if line.text == title_line.text]
-        title_line = earlier[0]
-    else:
-        for line in head[:3]:
-            if _dateline_in(line.text) or parse_byline(line.text):
-                continue
-            words = line.text.split()
-            if len(words) <= MAX_TITLE_WORDS and not (len(words) > 15 and line.text.endswith(".")):
-                title_line = line
+    top = head[:HEADER_LINES]
+    marked = next((i for i, line in enumerate(top) if _is_marker(line.text)), None)
+    if article.title is None:
+        _title(article, head, marked, furniture)
+    title_line = article.title
+    if article.published is None:
+        _dateline(article, top, furniture)
+    if not article.authors:
+        _byline(article, [line for line in top if title_line is None or line.start != title_line.span[0]], furniture)
+    if article.publisher is None:
+        _self_reference(article)
+
+
+def _is_marker(text: str) -> bool:
+    """A line that belongs to the byline or dateline block under a headline."""
+    return bool(header.find_dateline(text) or header.parse_byline(text) or header.is_by_label(text)
+                or header.DATE_LABEL.fullmatch(text))
+
+
+def _front_matter(article: Article, head: list[Line], furniture: list[tuple[int, int]]) -> list[Line]:
+    """`key: value` lines a scraper wrote above the story (optionally between `---` lines): title, date, authors."""
+    index = 1 if head and head[0].text == "---" else 0
+    fields = []
+    while index < len(head):
+        found = header.front_matter_field(head[index].text)
+        if found is None:
             break
-    if title_line is not None:
-        article.title = Mention(text=title_line.text, span=(title_line.start, title_line.end))
-        later = [line for line in head if line.start > title_line.start]
-        if later and later[0].text == title_line.text:
-            furniture.append((later[0].start, later[0].end))
-    for line in head[:HEADER_LINES]:
-        found = _dateline_in(line.text)
-        if found:
-            start, end, value = found
-            article.published = Mention(text=text[line.start + start : line.start + end],
-                                        span=(line.start + start, line.start + end))
-            article.published_value = value
-            break
-    for line in head[:HEADER_LINES]:
-        if line is title_line:
-            continue
-        found = parse_byline(line.text)
-        if found:
-            start, end = found
-            article.authors.append(Mention(text=line.text[start:end], span=(line.start + start, line.start + end)))
+        fields.append((head[index], found))
+        index += 1
+    if not fields or not any(kind in {"title", "date", "authors"} for _, (kind, _, _) in fields):
+        return head
+    if index < len(head) and head[index].text == "---":
+        index += 1
+    for line in head[:index]:
+        if line.text == "---" or not any(line is f for f, _ in fields):
             furniture.append((line.start, line.end))
-            break
+    for line, (kind, start, end) in fields:
+        value, span = line.text[start:end], (line.start + start, line.start + end)
+        if kind == "title" and value and article.title is None:
+            article.title = Mention(text=value, span=span)
+        elif kind == "date" and article.published is None:
+            found = header.find_dateline(value)
+            if found:
+                article.published = Mention(text=value[found.start : found.end],
+                                            span=(span[0] + found.start, span[0] + found.end))
+                article.published_value = found.value
+                furniture.append((line.start, span[0]))  # the key; the date stays for the date stage
+                continue
+        elif kind == "authors" and value and not article.authors:
+            for a, b in header.split_names(value):
+                article.authors.append(Mention(text=value[a:b], span=(span[0] + a, span[0] + b)))
+        elif kind == "publisher" and value and article.publisher is None:
+            article.publisher = Mention(text=value, span=span)
+        furniture.append((line.start, line.end))
+    return head[index:]
+
+
+def _title(article: Article, head: list[Line], marked: int | None, furniture: list[tuple[int, int]]) -> None:
+    """The headline: the line above the byline or dateline block, or a short first line that is no sentence."""
+    title_line = None
+    if marked is not None:
+        before_mark = [line for line in head[:marked] if len(line.text.split()) >= 3]
+        if before_mark:  # the headline stands right above the dateline or byline, below any section labels
+            title_line = next(line for line in before_mark if line.text == before_mark[-1].text)
+    elif head and _headline_like(head[0].text):
+        title_line = head[0]
+    if title_line is None:
+        return
+    article.title = Mention(text=title_line.text, span=(title_line.start, title_line.end))
+    later = [line for line in head if line.start > title_line.start]
+    if later and later[0].text == title_line.text:
+        furniture.append((later[0].start, later[0].end))
+
+
+def _headline_like(text: str) -> bool:
+    """A first line that can be a headline: short, not a sentence, not a photo caption."""
+    words = text.split()
+    return (
+        len(words) <= MAX_UNMARKED_TITLE_WORDS
+        and not re.search(r"[.;:,]$", text)
+        and not _CAPTION.search(text)
+        and not header.is_by_label(text)
+    )
+
+
+def _dateline(article: Article, top: list[Line], furniture: list[tuple[int, int]]) -> None:
+    """The publication date: a dateline labelled published (or unlabelled) before one labelled updated."""
+    found: list[tuple[Line, header.Dateline]] = []
+    label_updated = False
+    for line in top:
+        label = header.DATE_LABEL.fullmatch(line.text)
+        if label or _SEPARATOR_LINE.fullmatch(line.text):
+            furniture.append((line.start, line.end))
+            if label:
+                label_updated = "updated" in label.group("label").lower() or "modified" in label.group("label").lower()
+            continue
+        dateline = header.find_dateline(line.text)
+        if dateline:
+            found.append((line, dateline if not label_updated else header.Dateline(
+                dateline.start, dateline.end, dateline.value, True)))
+        label_updated = False
+    if not found:
+        return
+    line, dateline = next(((ln, d) for ln, d in found if not d.updated), found[0])
+    article.published = Mention(text=line.text[dateline.start : dateline.end],
+                                span=(line.start + dateline.start, line.start + dateline.end))
+    article.published_value = dateline.value
+
+
+def _byline(article: Article, top: list[Line], furniture: list[tuple[int, int]]) -> None:
+    """Authors (and an outlet such as "for MailOnline") from a byline, on its line or on the lines after "By"."""
+    for index, line in enumerate(top):
+        if header.is_by_label(line.text):
+            bylines = []
+            for after in top[index + 1 : index + 4]:
+                found = header.parse_byline(after.text, after_label=True)
+                if found is None:
+                    break
+                bylines.append((after, found))
+            if bylines:
+                furniture.append((line.start, line.end))
+        else:
+            found = header.parse_byline(line.text)
+            bylines = [(line, found)] if found else []
+        if not bylines:
+            continue
+        for where, byline in bylines:
+            for start, end in byline.names:
+                article.authors.append(Mention(text=where.text[start:end],
+                                               span=(where.start + start, where.start + end)))
+            if byline.publisher and article.publisher is None:
+                start, end = byline.publisher
+                article.publisher = Mention(text=where.text[start:end], span=(where.start + start, where.start + end))
+            furniture.append((where.start, where.end))
+        return
+
+
+def _self_reference(article: Article) -> None:
+    """An outlet that names itself in the story ("The Daily Mail has campaigned for ...")."""
+    outlets = read_words("layout/outlet_words.txt")
+    for match in _SELF_REFERENCE.finditer(article.text):
+        if match.group("word").lower() in outlets and not article.in_furniture(*match.span()):
+            start, end = match.span("name")
+            article.publisher = Mention(text=article.text[start:end], span=(start, end))
+            return
