@@ -8,6 +8,7 @@ later stage extracts from it and the neural pipeline does not spend time on it.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -90,6 +91,64 @@ def split_lines(text: str) -> list[Line]:
             start = match.start() + raw.index(stripped)
             lines.append(Line(start, start + len(stripped), stripped))
     return lines
+
+
+_TERMINAL = re.compile(r"[.!?:;\"'”’)\]|]\s*$")
+_WRAP_MIN_WORDS = 6
+
+
+def wraps_into(previous: str, following: str) -> bool:
+    """True when a single line break is surely a wrap inside a sentence ("... wet the bed" / "after their calls").
+
+    The line before it has no closing punctuation and either the next line starts in lower case, or
+    the line before is sentence-length and ends in a lower-case word.
+    """
+    previous, following = previous.strip(), following.strip()
+    if not _may_wrap(previous, following):
+        return False
+    if following[0].islower():
+        return True
+    words = previous.split()
+    return len(words) >= _WRAP_MIN_WORDS and words[-1][:1].islower()
+
+
+def _may_wrap(previous: str, following: str) -> bool:
+    return bool(previous and following) and not _TERMINAL.search(previous) and not _LIST_ITEM.match(following)
+
+
+def wrap_breaks(text: str) -> frozenset[int]:
+    """Offsets of the line breaks that only wrap a sentence, not end a paragraph, heading or bullet.
+
+    Copied or archived text often keeps the hard wraps of its source. Where a text shows that it
+    wraps (two sure wraps, see `wraps_into`), every single break after a line with no closing
+    punctuation is a wrap too ("Jane Roe, MP for Bristol North" / "West, said: ..."). Elsewhere
+    only sure wraps are: headings, menus and bylines keep their break.
+    """
+    lines = split_lines(text)
+    sure, maybe = [], []
+    for last, line in itertools.pairwise(lines):
+        gap = text[last.end : line.start]
+        if gap.count("\n") != 1:
+            continue
+        at = last.end + gap.index("\n")
+        if wraps_into(last.text, line.text):
+            sure.append(at)
+        elif _may_wrap(last.text, line.text):
+            maybe.append(at)
+    return frozenset(sure + maybe) if len(sure) >= 2 else frozenset(sure)
+
+
+def paragraphs(text: str) -> list[Line]:
+    """Lines with their wraps undone: a paragraph, heading or bullet each (spans into the text)."""
+    wraps = wrap_breaks(text)
+    merged: list[Line] = []
+    for line in split_lines(text):
+        if merged and any(merged[-1].end <= at < line.start for at in wraps):
+            last = merged[-1]
+            merged[-1] = Line(last.start, line.end, text[last.start : line.end])
+            continue
+        merged.append(line)
+    return merged
 
 
 @cache

@@ -31,6 +31,7 @@ from spacy.tokens import Doc
 from thinc.api import use_ops
 
 from extract.entities import use_candidate_sentence_ner
+from extract.layout import wrap_breaks
 from extract.patterns import read_patterns
 from extract.resources import default_model, models_dir
 from extract.rulers import use_fast_components
@@ -47,13 +48,17 @@ MAX_TEXT_CHARS = 5_000_001  # the input size limit (inputs.MAX_BYTES); longer te
 
 @Language.component("extract_line_breaks")
 def line_breaks(doc: Doc) -> Doc:
-    """A line break ends a sentence: scraped articles put one paragraph, heading or bullet on each line."""
+    """A line break ends a sentence: scraped articles put one paragraph, heading or bullet on each line.
+
+    A single break inside a sentence that the source wrapped (`layout.wrap_breaks`) is not an end.
+    """
     if len(doc) < 2 or doc.has_annotation("DEP"):
         return doc
     table = doc.to_array([IDX, LENGTH, IS_SPACE]).tolist()
     starts = doc.to_array("SENT_START")  # set in one array: Token.is_sent_start re-checks the whole doc per call
     token_starts = [row[0] for row in table]
     changed = False
+    wraps = wrap_breaks(doc.text)
     for newline in _NEWLINE.finditer(doc.text):
         at = newline.start()
         after = bisect.bisect_right(token_starts, at)  # the first token after the break
@@ -61,7 +66,7 @@ def line_breaks(doc: Doc) -> Doc:
             continue
         start, length, space = table[after - 1]
         in_gap = space or at >= start + length  # the break is between tokens, not inside a word
-        if in_gap and not table[after][2] and starts[after] != 1:
+        if in_gap and not table[after][2] and starts[after] != 1 and at not in wraps:
             starts[after] = 1
             changed = True
     if changed:

@@ -28,16 +28,14 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc
 
 from extract.context import Context
-from extract.layout import split_lines
+from extract.layout import Line, paragraphs
 from extract.pipeline import lexicon_spans, sentence
 from extract.records import Mention, Quote
 from extract.resources import inspectorate_names, read_words
 
-_DOUBLE = re.compile(r"[“”\"]")
-_SINGLE_OPEN = re.compile(r"(?:(?<=^)|(?<=[\s(\[“\"—–-]))[‘'](?=\S)")
-_SINGLE_CLOSE = re.compile(r"(?<=\S)[’'](?=$|[\s.,;:!?)\]”\"—–-])")
 _SINGLE_MAX = 400
 _SCARE_MAX_WORDS = 4
+_SENTENCE_BREAK = re.compile(r"[.!?][’'\"”]?\s+[‘'\"“]?[A-Z]")
 _LOOKBACK = 200  # candidates a pronoun may reach back over
 _PERSON_PRONOUNS = {"he": "he", "she": "she", "him": "he", "her": "she"}
 _ORG_PRONOUNS = {"it", "they"}
@@ -77,83 +75,108 @@ class _Speakers:
     inspectorate: str | None = None
 
 
+_MARK = re.compile(r"[“”\"‘’']")
+_OPENS_DOUBLE = "“\""
+_CLOSES_DOUBLE = "”\""
+
+
+def _single_open(line: str, i: int) -> bool:
+    """A single mark that opens a quote: at the start of a word ("'Too spoilt'"), not an apostrophe."""
+    before = line[i - 1] if i else " "
+    return (i + 1 < len(line) and not line[i + 1].isspace()) and (before.isspace() or before in "([“\"—–-")
+
+
+def _single_close(line: str, i: int) -> bool:
+    """A single mark that can close a quote: at the end of a word, before a space or punctuation."""
+    after = line[i + 1] if i + 1 < len(line) else " "
+    return i > 0 and not line[i - 1].isspace() and (after.isspace() or after in ".,;:!?)]”\"—–-")
+
+
+def _possessive(line: str, i: int, later_close: int | None, later_open: int | None) -> bool:
+    """"the parents' concerns": a plural possessive, when a later mark can still close the quote."""
+    return (
+        line[i - 1] in "sS" and later_close is not None and (later_open is None or later_open > later_close)
+        and line[i + 1 : i + 3].strip()[:1].islower()
+    )
+
+
+def _close_of(line: str, start: int, single: bool) -> int | None:
+    """The offset of the mark closing the quote that opens at `start`, or None (it runs on)."""
+    if not single:
+        return next((m.start() for m in _MARK.finditer(line, start + 1) if m.group() in _CLOSES_DOUBLE), None)
+    marks = [m.start() for m in _MARK.finditer(line, start + 2) if m.group() in "‘’'"]
+    closes = [i for i in marks if line[i] != "‘" and _single_close(line, i)]
+    opens = [i for i in marks if line[i] != "’" and _single_open(line, i)]
+    for k, close in enumerate(closes):
+        later_close = closes[k + 1] if k + 1 < len(closes) else None
+        later_open = next((o for o in opens if o > close), None)
+        if close - start > _SINGLE_MAX and later_close is None:
+            return None
+        if not _possessive(line, close, later_close, later_open):
+            return close
+    return None
+
+
+def _quotes_in(line: str) -> list[tuple[int, int | None, bool]]:
+    """(content start, content end or None when it runs to the end, single) of each quote in a paragraph."""
+    found = []
+    pos = 0
+    while True:
+        match = _MARK.search(line, pos)
+        if match is None:
+            return found
+        i, mark = match.start(), match.group()
+        single = mark in "‘'"
+        if (single and not _single_open(line, i)) or mark in "”’":
+            pos = i + 1
+            continue
+        end = _close_of(line, i, single)
+        if end is None:
+            found.append((i + 1, None, single))
+            return found
+        if end > i + 1:
+            found.append((i + 1, end, single))
+        pos = end + 1
+
+
 def find_passages(body: str) -> tuple[list[_Passage], list[int]]:
-    """Quoted passages in reading order, and the offsets of quotation marks left unclosed."""
+    """Quoted passages in reading order, and the offsets of quotation marks left unclosed.
+
+    Paragraphs are read whole (wrapped lines joined). A quote left open at the end of a paragraph
+    goes on in the next one when that opens with the same kind of mark, as in print.
+    """
     passages: list[_Passage] = []
     unclosed: list[int] = []
-    pending: _Passage | None = None  # a quote left open at the end of the previous non-empty line
-    for row in split_lines(body):
-        line, offset, lead = row.text, row.start, row.start
-        if pending is not None and line[0] not in "“\"":
-            passages.append(pending)
-            unclosed.append(pending.parts[0][0] - 1)
-            pending = None
-        spans, open_at = _double_quotes(line, offset)
+    pending: _Passage | None = None
+    for row in paragraphs(body):
+        line, offset = row.text, row.start
+        quotes = _quotes_in(line)
         if pending is not None:
-            if spans and spans[0][0] == lead + 1:
-                first = spans.pop(0)
-                pending.parts.append(first)
+            mark = line[0]
+            same_kind = mark in ("‘'" if pending.single else _OPENS_DOUBLE)
+            if quotes and quotes[0][0] == 1 and same_kind:
+                start, end, _ = quotes.pop(0)
+                pending.parts.append((offset + start, offset + (end if end is not None else len(line))))
+                if end is None:
+                    continue
+                pending.closed = True
                 passages.append(pending)
                 pending = None
-            elif open_at == lead:
-                pending.parts.append((lead + 1, row.end))
-                open_at = None
             else:
                 passages.append(pending)
                 unclosed.append(pending.parts[0][0] - 1)
                 pending = None
-        passages.extend(_Passage([s]) for s in spans)
-        if open_at is not None:
-            pending = _Passage([(open_at + 1, row.end)], closed=False)
-        passages.extend(_single_quotes(line, offset, spans + ([pending.parts[-1]] if pending else [])))
+        for start, end, single in quotes:
+            if end is None:
+                pending = _Passage([(offset + start, offset + len(line))], single=single, closed=False)
+            else:
+                passages.append(_Passage([(offset + start, offset + end)], single=single))
     if pending is not None:
         passages.append(pending)
         unclosed.append(pending.parts[0][0] - 1)
     passages = [p for p in passages if any(body[s:e].strip() for s, e in p.parts)]
     passages.sort(key=lambda p: p.start)
     return passages, unclosed
-
-
-def _double_quotes(line: str, offset: int) -> tuple[list[tuple[int, int]], int | None]:
-    spans = []
-    open_at: int | None = None
-    open_mark = ""
-    for match in _DOUBLE.finditer(line):
-        mark, pos = match.group(), offset + match.start()
-        if open_at is None:
-            if mark in "“\"":
-                open_at, open_mark = pos, mark
-        elif mark == "”" or (mark == '"' and open_mark in '"“'):
-            if pos > open_at + 1:
-                spans.append((open_at + 1, pos))
-            open_at = None
-        elif mark == "“":
-            open_at = pos
-    return spans, open_at
-
-
-def _single_quotes(line: str, offset: int, taken: list[tuple[int, int]]) -> list[_Passage]:
-    found = []
-    closes = [m.start() for m in _SINGLE_CLOSE.finditer(line)]
-    ci = 0
-    last_end = -1
-    for match in _SINGLE_OPEN.finditer(line):
-        start = match.start()
-        if start < last_end:
-            continue
-        while ci < len(closes) and closes[ci] <= start + 1:
-            ci += 1
-        if ci == len(closes):
-            break
-        end = closes[ci]
-        if end - start > _SINGLE_MAX:
-            continue
-        s, e = offset + start + 1, offset + end
-        if any(a <= s and e <= b for a, b in taken):
-            continue
-        found.append(_Passage([(s, e)], single=True))
-        last_end = end + 1
-    return found
 
 
 def _speakers(ctx: Context) -> _Speakers:
@@ -166,6 +189,7 @@ def _speakers(ctx: Context) -> _Speakers:
             if span is not None:
                 out.candidates.append(_Candidate(span.start, span.end, "person", official.name))
                 taken.update(range(span.start, span.end))
+    names = _NameBook(ctx)
     canonical = inspectorate_names()
     counts: Counter[str] = Counter()
     for ent in doc.ents:
@@ -174,25 +198,98 @@ def _speakers(ctx: Context) -> _Speakers:
         if ent.label_ == "ORG" and ent.ent_id_ in canonical:
             counts[canonical[ent.ent_id_]] += 1
             out.candidates.append(_Candidate(ent.start, ent.end, "org", canonical[ent.ent_id_]))
-        elif ent.label_ == "PERSON" and len(ent) >= 2 and all(t.is_alpha for t in ent):
-            out.candidates.append(_Candidate(ent.start, ent.end, "person", ent.text))
+        elif ent.label_ == "PERSON" and all(t.is_alpha or t.text in "'’-." for t in ent):
+            value = names.full(ent)
+            if value:
+                out.candidates.append(_Candidate(ent.start, ent.end, "person", value))
         elif ent.label_ == "ORG":
             out.candidates.append(_Candidate(ent.start, ent.end, "org", ent.text, word="named"))
+        taken.update(range(ent.start, ent.end))
+    out.candidates.extend(names.unlabelled(taken))
     out.inspectorate = counts.most_common(1)[0][0] if counts else None
     reports = read_words("quotes/report_speakers.txt")
     anonymous = read_words("quotes/anonymous_speakers.txt")
+    by_end = {c.end: c for c in out.candidates if c.kind == "person"}
     for token in doc:
         if token.i in taken or token.ent_type_:
             continue
         lower = token.lower_
         if lower in reports:
-            out.candidates.append(_Candidate(token.i, token.i + 1, "org", out.inspectorate, word=lower))
+            owner = _owner(doc, token.i, by_end)  # "Professor Jane Roe's report said"
+            value = owner.value if owner else out.inspectorate
+            out.candidates.append(_Candidate(token.i, token.i + 1, "person" if owner else "org", value, word=lower))
         elif lower in anonymous:
             out.candidates.append(_Candidate(token.i, token.i + 1, "anonymous", None, word=lower))
         elif lower in _PERSON_PRONOUNS or lower in _ORG_PRONOUNS:
             out.candidates.append(_Candidate(token.i, token.i + 1, "pronoun", None, word=lower))
     out.candidates.sort(key=lambda c: c.start)
     return out
+
+
+def _owner(doc: Doc, i: int, by_end: dict[int, _Candidate]) -> _Candidate | None:
+    """The person whose report this is: "Jane Roe's report", "Jane Roe's damning report"."""
+    j = i - 1
+    while j > 0 and doc[j].pos_ == "ADJ":
+        j -= 1
+    if j > 0 and doc[j].tag_ == "POS":
+        return by_end.get(j)
+    return None
+
+
+class _NameBook:
+    """People's full names, so "Mr Kershaw" or a surname the NER found alone speaks as the full name.
+
+    Names the NER missed ("Christine Blower, general secretary of ..., said") are proper-noun runs of two
+    to four title-case words that no entity covers.
+    """
+
+    def __init__(self, ctx: Context) -> None:
+        self.doc = ctx.doc
+        self.honorifics = {span.start: span for span in lexicon_spans(self.doc, ["HONORIFIC"])}
+        self.by_surname: dict[str, str] = {}
+        for official in ctx.officials:
+            self.by_surname.setdefault(official.name.split()[-1].lower(), official.name)
+        for ent in self.doc.ents:
+            if ent.label_ == "PERSON" and len(ent) >= 2:
+                self.by_surname.setdefault(ent[-1].lower_, _clean(ent.text))
+
+    def full(self, span) -> str | None:
+        words = [t for t in span if not t.is_punct]
+        if len(words) >= 2:
+            return _clean(span.text)
+        if not words or not words[0].is_title:
+            return None
+        return self.by_surname.get(words[0].lower_, words[0].text)
+
+    def unlabelled(self, taken: set[int]) -> list[_Candidate]:
+        doc, found, i = self.doc, [], 0
+        while i < len(doc):
+            if i in taken or not _name_token(doc[i]):
+                i += 1
+                continue
+            start = i
+            while i < len(doc) and i not in taken and _name_token(doc[i]) and i - start < 4:
+                i += 1
+            honorific = self.honorifics.get(start)
+            if honorific is not None and honorific.end < i:  # "Mr Kershaw", "Dr Jane Roe"
+                tail = doc[honorific.end : i]
+                value = _clean(tail.text) if len(tail) >= 2 else self.by_surname.get(tail[0].lower_, tail[0].text)
+                found.append(_Candidate(start, i, "person", value))
+            elif i - start >= 2 and doc[start].ent_type_ == "" and not _org_like(doc[i - 1]):
+                found.append(_Candidate(start, i, "person", _clean(doc[start:i].text)))
+        return found
+
+
+def _name_token(token) -> bool:
+    return token.tag_ in ("NNP", "NNPS") and token.is_title and token.is_alpha
+
+
+def _org_like(token) -> bool:
+    return token.lower_ in read_words("quotes/organisation_heads.txt")
+
+
+def _clean(name: str) -> str:
+    return " ".join(name.replace("’s", "").replace("'s", "").split())
 
 
 def _speech_verbs(doc: Doc) -> list[int]:
@@ -352,7 +449,8 @@ def extract_quotes(ctx: Context) -> list[Quote]:
         ctx.warnings.append(f"quotation mark at offset {pos} is never closed; the quote runs to the end of its line")
     doc = ctx.doc
     attributor = _Attributor(ctx)
-    line_starts = [m.end() for m in re.finditer(r"\n", body)]
+    paras = paragraphs(body)
+    para_starts = [p.start for p in paras]
     attributor.set_quotes([(_token_at(doc, p.start, False), _token_at(doc, p.end, True)) for p in passages])
     quotes: list[Quote] = []
     seen: dict[str, int] = {}
@@ -361,21 +459,22 @@ def extract_quotes(ctx: Context) -> list[Quote]:
     for passage in passages:
         open_tok = _token_at(doc, passage.start - 1, False)
         close_tok = _token_at(doc, passage.end, True) + 1
-        k = bisect.bisect_right(line_starts, passage.start)
-        line_start = line_starts[k - 1] if k else 0
+        k = bisect.bisect_right(para_starts, passage.start) - 1
+        line_start = para_starts[k] if k >= 0 else 0
         prev_quote_end = previous_end if line_start <= previous_end < passage.start else -1
         previous_end = max(previous_end, passage.end)
         start_tok = _token_at(doc, max(line_start, prev_quote_end + 1), True)
         cand = attributor.after(close_tok, text[passage.start : passage.end]) if passage.closed else None
         if cand is None:
             cand = attributor.before(start_tok, open_tok)
-        if cand is None and body[line_start:passage.start - 1].strip() == "":
-            cand = _colon_lead_in(attributor, body, line_start)
-        if cand is None and last is not None and last[0] >= line_start:
-            between = body[last[0] : passage.start]
-            if not re.search(r"[.!?]\s|\n", between) and not any(
-                    v for v in attributor.verbs if last[1] <= v < open_tok):
-                cand = last[2]  # 'said leadership had "improved" and that staff were "proud"': one speaker
+        if cand is None and body[line_start : passage.start - 1].strip() == "":
+            cand = _colon_lead_in(attributor, paras[k - 1]) if k >= 1 else None
+        opens_paragraph = body[line_start : passage.start - 1].strip() == ""
+        if cand is None and last is not None and last[0] >= line_start \
+                and not _SENTENCE_BREAK.search(body, last[0], passage.start):
+            cand = last[2]  # 'said leadership had "improved" and that staff were "proud"': one speaker
+        if cand is None and opens_paragraph and last is not None and k >= 1 and last[0] >= para_starts[k - 1]:
+            cand = last[2]  # a paragraph that only goes on quoting keeps the speaker of the one before
         speaker = span = None
         if cand is not None:
             cand = attributor._resolve(cand)
@@ -406,15 +505,11 @@ def _quote(text: str, passage: _Passage, speaker: str | None, span: tuple[int, i
     )
 
 
-def _colon_lead_in(attributor: _Attributor, body: str, line_start: int) -> _Candidate | None:
-    """`Cllr Jane Roe said:` on the line above a quote that opens its paragraph."""
-    prev_end = line_start - 1
-    while prev_end > 0 and body[prev_end - 1] in " \t\r\n":
-        prev_end -= 1
-    if prev_end <= 0 or body[prev_end - 1] != ":":
+def _colon_lead_in(attributor: _Attributor, previous: Line) -> _Candidate | None:
+    """`Cllr Jane Roe said:` ending the paragraph above a quote that opens its own."""
+    if not previous.text.endswith(":"):
         return None
-    prev_start = body.rfind("\n", 0, prev_end - 1) + 1
     doc = attributor.doc
-    start_tok = _token_at(doc, prev_start, True)
-    colon_tok = _token_at(doc, prev_end - 1, False)
+    start_tok = _token_at(doc, previous.start, True)
+    colon_tok = _token_at(doc, previous.end - 1, False)
     return attributor.before(start_tok, colon_tok + 1)
