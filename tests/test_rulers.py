@@ -128,9 +128,16 @@ def test_merged_patterns_keep_label_id_and_other_tests():
 
 
 def test_line_break_starts_a_sentence(nlp):
-    doc = nlp("Ofsted found\nweak leadership and poor records\r\n- too few staff\n\nThe council said no")
+    doc = nlp("Ofsted found\nWeak leadership and poor records\r\n- too few staff\n\nThe council said no")
     starts = [t.text for t in doc if t.is_sent_start and not t.is_space]
-    assert starts[:4] == ["Ofsted", "weak", "-", "The"]
+    assert starts[:4] == ["Ofsted", "Weak", "-", "The"]
+
+
+def test_a_wrapped_line_does_not_end_its_sentence(nlp):
+    doc = nlp("Inspectors said the trust had failed to make sure that staff on\nthe two wards were trained "
+              "and that the wards\nwere safe.\n\nThe council said no")
+    starts = [t.text for t in doc if t.is_sent_start and not t.is_space]
+    assert starts == ["Inspectors", "The"]
 
 
 def _layers(nlp):

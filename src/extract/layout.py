@@ -138,6 +138,18 @@ def wrap_breaks(text: str) -> frozenset[int]:
     return frozenset(sure + maybe) if len(sure) >= 2 else frozenset(sure)
 
 
+_CAPTION_LABEL = re.compile(r"[A-Z][\w'’-]*(?:\s+[\w'’-]+){0,3}:\s+\S")
+
+
+def is_caption(paragraph: str) -> bool:
+    """A photo caption left in the text: no closing punctuation, and a picture note ("(left)", "pictured")
+    or a short label before a colon ("Damning report: Inspectors found ...")."""
+    paragraph = paragraph.strip()
+    if not paragraph or _TERMINAL.search(paragraph):
+        return False
+    return bool(_CAPTION.search(paragraph) or (_CAPTION_LABEL.match(paragraph) and len(paragraph.split()) >= 6))
+
+
 def paragraphs(text: str) -> list[Line]:
     """Lines with their wraps undone: a paragraph, heading or bullet each (spans into the text)."""
     wraps = wrap_breaks(text)
