@@ -138,6 +138,7 @@ def wrap_breaks(text: str) -> frozenset[int]:
     return frozenset(sure + maybe) if len(sure) >= 2 else frozenset(sure)
 
 
+_SENTENCE_CLOSE = re.compile(r"[.!?;:][\"'”’)\]]*\s*$")
 _CAPTION_LABEL = re.compile(r"[A-Z][\w'’-]*(?:\s+[\w'’-]+){0,3}:\s+\S")
 
 
@@ -145,7 +146,7 @@ def is_caption(paragraph: str) -> bool:
     """A photo caption left in the text: no closing punctuation, and a picture note ("(left)", "pictured")
     or a short label before a colon ("Damning report: Inspectors found ...")."""
     paragraph = paragraph.strip()
-    if not paragraph or _TERMINAL.search(paragraph):
+    if not paragraph or _SENTENCE_CLOSE.search(paragraph):
         return False
     return bool(_CAPTION.search(paragraph) or (_CAPTION_LABEL.match(paragraph) and len(paragraph.split()) >= 6))
 

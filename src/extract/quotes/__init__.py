@@ -50,6 +50,7 @@ def extract_quotes(ctx: Context) -> list[Quote]:
     paras = paragraphs(body)
     para_starts = [p.start for p in paras]
     captions = [(p.start, p.end) for p in paras if is_caption(p.text)]
+    caption_starts = {start for start, _ in captions}
     passages = [p for p in passages if not any(a <= p.start < b for a, b in captions)]
     attributor.set_quotes([(_token_at(doc, p.start, False), _token_at(doc, p.end, True)) for p in passages])
     quotes: list[Quote] = []
@@ -67,13 +68,16 @@ def extract_quotes(ctx: Context) -> list[Quote]:
         cand = attributor.after(close_tok, text[passage.start : passage.end]) if passage.closed else None
         if cand is None:
             cand = attributor.before(start_tok, open_tok)
+        if cand is None:
+            cand = _transcript_label(attributor, body, max(line_start, prev_quote_end + 1), passage.start - 1)
         if cand is None and body[line_start : passage.start - 1].strip() == "":
             cand = _colon_lead_in(attributor, paras[k - 1]) if k >= 1 else None
         opens_paragraph = body[line_start : passage.start - 1].strip() == ""
         if cand is None and last is not None and last[0] >= line_start \
                 and not _SENTENCE_BREAK.search(body, last[0], passage.start):
             cand = last[2]  # 'said leadership had "improved" and that staff were "proud"': one speaker
-        if cand is None and opens_paragraph and last is not None and k >= 1 and last[0] >= para_starts[k - 1]:
+        previous = next((p for p in reversed(paras[:k]) if p.start not in caption_starts), None) if k >= 1 else None
+        if cand is None and opens_paragraph and last is not None and previous and last[0] >= previous.start:
             cand = last[2]  # a paragraph that only goes on quoting keeps the speaker of the one before
         speaker = span = None
         if cand is not None:
@@ -103,6 +107,23 @@ def _quote(text: str, passage: Passage, speaker: str | None, span: tuple[int, in
         text=text[passage.start : passage.end], span=(passage.start, passage.end), speaker=speaker,
         speaker_span=span, parts=parts,
     )
+
+
+_LABEL = re.compile(r"\s*[A-Z][\w .'’&-]{0,40}?(?:\s*\((?P<abbr>[^()]{1,8})\))?\s*:\s*")
+
+
+def _transcript_label(attributor: Attributor, body: str, start: int, mark: int) -> Candidate | None:
+    """A transcript or interview line, `Jane Roe (JR): '...'` or later `JR: '...'`: the label speaks."""
+    label = _LABEL.fullmatch(body, start, mark)
+    if label is None:
+        return None
+    doc = attributor.doc
+    people = [c for c in attributor.candidates_in(_token_at(doc, start, True), _token_at(doc, mark, False))
+              if c.kind == "person"]
+    if people:
+        return people[0]
+    name = body[start:mark].strip().rstrip(":").strip()
+    return attributor.abbreviations().get(name)
 
 
 def _colon_lead_in(attributor: Attributor, previous: Line) -> Candidate | None:

@@ -21,6 +21,7 @@ _LOOKBACK = 200  # candidates a pronoun may reach back over
 _AFTER_WINDOW = 16  # tokens after "said" in which the speaker's name may stand ("said the chair of ..., Jane Roe")
 _SHE_HONORIFICS = frozenset({"mrs", "ms", "miss", "dame", "lady", "baroness"})
 _HE_HONORIFICS = frozenset({"mr", "sir", "lord", "baron"})
+_RELATIVES = frozenset({"who", "whose", "which", "whom"})
 _ARTICLES = ("the", "a", "an", "its", "his", "her", "their")
 
 
@@ -65,6 +66,17 @@ class Attributor:
     def set_quotes(self, spans: list[tuple[int, int]]) -> None:
         self.quote_tokens = sorted(spans)
         self.quote_starts = [a for a, _ in self.quote_tokens]
+
+    def abbreviations(self) -> dict[str, Candidate]:
+        """Short forms the article defines for people: "Jane Roe (JR)"."""
+        found = {}
+        doc = self.doc
+        for cand in self.speakers.candidates:
+            end = cand.end
+            if cand.kind == "person" and end + 2 < len(doc) and doc[end].text == "(" \
+                    and doc[end + 2].text.startswith(")") and len(doc[end + 1].text) <= 8:
+                found.setdefault(doc[end + 1].text, cand)
+        return found
 
     def spoke(self, cand: Candidate) -> None:
         """Remember who spoke last, for pronouns and quotes that go on."""
@@ -148,6 +160,12 @@ class Attributor:
         verb = verbs[-1]
         sent_start = max(start_tok, sentence(self.doc, verb).start)
         cands = [c for c in self.candidates_in(sent_start, verb) if not self.inside_quote(c.start) and not c.minor]
+        starts = {c.start for c in cands}
+        cands = [c for c in cands if not (c.kind == "anonymous" and c.end in starts)]  # "Close friend Tom Roe"
+        relative = next((i for i in range(sent_start + 1, verb) if self.doc[i].lower_ in _RELATIVES
+                         and self.doc[i - 1].text == ","), None)
+        if relative is not None and any(c.start < relative for c in cands):
+            cands = [c for c in cands if c.start < relative]  # "Jane Roe, whose mother ..., said"
         if cands:
             if verb > 0 and self.doc[verb - 1].text == ",":  # "Jane Roe, the CQC's chief inspector, said"
                 framed = [c for c in cands if c.end < len(self.doc) and self.doc[c.end].text == ","

@@ -33,13 +33,18 @@ class Passage:
 
 _MARK = re.compile(r"[“”\"‘’']")
 _OPENS_DOUBLE = "“\""
-_CLOSES_DOUBLE = "”\""
 
 
 def _single_open(line: str, i: int) -> bool:
     """A single mark that opens a quote: at the start of a word ("'Too spoilt'"), not an apostrophe."""
     before = line[i - 1] if i else " "
     return (i + 1 < len(line) and not line[i + 1].isspace()) and (before.isspace() or before in "([“\"—–-")
+
+
+def _double_open(line: str, i: int) -> bool:
+    """A straight double mark that can open a quote: not glued to the word before it ("criticism." Next)."""
+    before = line[i - 1] if i else " "
+    return i + 1 < len(line) and not line[i + 1].isspace() and (before.isspace() or before in "([‘'—–-:")
 
 
 def _single_close(line: str, i: int) -> bool:
@@ -59,7 +64,8 @@ def _possessive(line: str, i: int, later_close: int | None, later_open: int | No
 def _close_of(line: str, start: int, single: bool) -> int | None:
     """The offset of the mark closing the quote that opens at `start`, or None (it runs on)."""
     if not single:
-        return next((m.start() for m in _MARK.finditer(line, start + 1) if m.group() in _CLOSES_DOUBLE), None)
+        return next((m.start() for m in _MARK.finditer(line, start + 1)
+                     if m.group() == "”" or (m.group() == '"' and not line[m.start() - 1].isspace())), None)
     marks = [m.start() for m in _MARK.finditer(line, start + 2) if m.group() in "‘’'"]
     closes = [i for i in marks if line[i] != "‘" and _single_close(line, i)]
     opens = [i for i in marks if line[i] != "’" and _single_open(line, i)]
@@ -83,7 +89,7 @@ def _quotes_in(line: str) -> list[tuple[int, int | None, bool]]:
             return found
         i, mark = match.start(), match.group()
         single = mark in "‘'"
-        if (single and not _single_open(line, i)) or mark in "”’":
+        if (single and not _single_open(line, i)) or mark in "”’" or (mark == '"' and not _double_open(line, i)):
             pos = i + 1
             continue
         end = _close_of(line, i, single)

@@ -23,6 +23,7 @@ from extract.resources import inspectorate_names, read_words
 PERSON_PRONOUNS = {"he": "he", "she": "she", "him": "he", "her": "she"}
 ORG_PRONOUNS = frozenset({"it", "they"})
 _DETERMINERS = frozenset({"the", "its", "his", "her", "their", "our", "whose"})
+_POSSESSIVES = frozenset({"whose", "his", "her", "their", "my", "our", "your"})
 _FIRST_NAME_HONORIFICS = frozenset({"sir", "dame"})
 
 
@@ -64,7 +65,7 @@ def find_speakers(ctx: Context) -> Speakers:
         if ent.label_ == "ORG" and ent.ent_id_ in canonical:
             counts[canonical[ent.ent_id_]] += 1
             out.candidates.append(Candidate(ent.start, ent.end, "org", canonical[ent.ent_id_]))
-        elif ent.label_ == "PERSON" and all(t.is_alpha or t.text in "'’-." for t in ent):
+        elif ent.label_ == "PERSON" and all(t.is_alpha or t.text in "'’-." or t.tag_ == "POS" for t in ent):
             value = names.full(ent)
             if value:
                 out.candidates.append(Candidate(ent.start, ent.end, "person", value))
@@ -101,7 +102,7 @@ def _owner(doc: Doc, i: int, by_end: dict[int, Candidate]) -> Candidate | None:
     while j > 0 and doc[j].pos_ == "ADJ":
         j -= 1
     if j > 0 and doc[j].tag_ == "POS":
-        return by_end.get(j)
+        return by_end.get(j) or by_end.get(j + 1)  # the entity may hold the "'s"
     return None
 
 
@@ -152,17 +153,21 @@ def _is_object(doc: Doc, start: int) -> bool:
 
 
 def _after_kin(doc: Doc, start: int, kin: frozenset[str]) -> bool:
-    """"whose daughter Amy", "her husband, Tom,": a relative named in passing."""
+    """"whose daughter Amy", "her husband, Tom,": a relative named in passing (not "Close friend Tom Roe said")."""
     i = start - 1
     if i >= 0 and doc[i].text == ",":
         i -= 1
-    return i >= 0 and doc[i].lower_ in kin
+    if i < 0 or doc[i].lower_ not in kin:
+        return False
+    owner = doc[max(0, i - 2) : i]
+    return any(t.lower_ in _POSSESSIVES or t.tag_ == "POS" for t in owner)
 
 
 def is_subject(doc: Doc, cand: Candidate, candidates_before: list[Candidate]) -> bool:
-    """The first candidate of its sentence that is not minor: what a later "he" or "she" likely means."""
+    """The first person of its sentence that is not minor: what a later "he" or "she" likely means."""
     sent_start = sentence(doc, cand.start).start
-    return not cand.minor and not any(c.start >= sent_start and not c.minor for c in candidates_before)
+    return not cand.minor and not any(c.start >= sent_start and not c.minor and c.kind == cand.kind
+                                      for c in candidates_before)
 
 
 class NameBook:
@@ -175,6 +180,8 @@ class NameBook:
     def __init__(self, ctx: Context) -> None:
         self.doc = ctx.doc
         self.honorifics = {span.start: span for span in lexicon_spans(self.doc, ["HONORIFIC"])}
+        self.not_names = {i for span in lexicon_spans(self.doc, ["ROLE"]) for i in range(span.start, span.end)}
+        self.not_names.update(t.i for t in self.doc if t.lower_ in _speaker_nouns())
         self.by_surname: dict[str, str] = {}
         self.by_first: dict[str, str] = {}
         full_names = [official.name for official in ctx.officials]
@@ -197,11 +204,12 @@ class NameBook:
     def unlabelled(self, taken: set[int]) -> list[Candidate]:
         doc, found, i = self.doc, [], 0
         while i < len(doc):
-            if i in taken or not _name_token(doc[i]):
+            if i in taken or i in self.not_names or not _name_token(doc[i]):
                 i += 1
                 continue
             start = i
-            while i < len(doc) and i not in taken and _name_token(doc[i]) and i - start < 4:
+            while i < len(doc) and i not in taken and i not in self.not_names and _name_token(doc[i]) \
+                    and i - start < 4:
                 i += 1
             honorific = self.honorifics.get(start)
             if honorific is not None and honorific.end < i:  # "Mr Kershaw", "Dr Jane Roe", "Sir Nick"
@@ -217,6 +225,10 @@ class NameBook:
         if honorific.lower() in _FIRST_NAME_HONORIFICS and lower in self.by_first:
             return self.by_first[lower]  # British usage: "Sir Nick" is Sir Nick Roe
         return self.by_surname.get(lower, word.text)
+
+
+def _speaker_nouns() -> frozenset[str]:
+    return read_words("quotes/report_speakers.txt") | read_words("quotes/anonymous_speakers.txt")
 
 
 def _name_token(token: Token) -> bool:
