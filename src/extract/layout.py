@@ -138,17 +138,20 @@ def wrap_breaks(text: str) -> frozenset[int]:
     return frozenset(sure + maybe) if len(sure) >= 2 else frozenset(sure)
 
 
+_CAPTION_MIN_WORDS = 12  # a sentence-length line with no full stop is a caption or a teaser, not a paragraph
 _SENTENCE_CLOSE = re.compile(r"[.!?;:][\"'”’)\]]*\s*$")
 _CAPTION_LABEL = re.compile(r"[A-Z][\w'’-]*(?:\s+[\w'’-]+){0,3}:\s+\S")
 
 
 def is_caption(paragraph: str) -> bool:
-    """A photo caption left in the text: no closing punctuation, and a picture note ("(left)", "pictured")
-    or a short label before a colon ("Damning report: Inspectors found ...")."""
+    """A photo caption left in the text: no closing punctuation, and a picture note ("(left)", "pictured"),
+    a short label before a colon ("Damning report: Inspectors found ...") or the length of a sentence."""
     paragraph = paragraph.strip()
     if not paragraph or _SENTENCE_CLOSE.search(paragraph):
         return False
-    return bool(_CAPTION.search(paragraph) or (_CAPTION_LABEL.match(paragraph) and len(paragraph.split()) >= 6))
+    words = len(paragraph.split())
+    return bool(_CAPTION.search(paragraph) or (_CAPTION_LABEL.match(paragraph) and words >= 6)
+                or words >= _CAPTION_MIN_WORDS)
 
 
 def paragraphs(text: str) -> list[Line]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from extract.layout import paragraphs
+from extract.layout import is_caption, paragraphs
 
 _SINGLE_MAX = 400
 
@@ -112,6 +112,8 @@ def find_passages(body: str) -> tuple[list[Passage], list[int]]:
     pending: Passage | None = None
     for row in paragraphs(body):
         line, offset = row.text, row.start
+        if pending is not None and is_caption(line):
+            continue  # a photo caption between two paragraphs of one quote
         quotes = _quotes_in(line)
         if pending is not None:
             mark = line[0]

@@ -10,6 +10,7 @@ relative named in passing ("whose daughter Amy"), or a name in a photo caption.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -23,6 +24,9 @@ from extract.resources import inspectorate_names, read_words
 PERSON_PRONOUNS = {"he": "he", "she": "she", "him": "he", "her": "she"}
 ORG_PRONOUNS = frozenset({"it", "they"})
 _DETERMINERS = frozenset({"the", "its", "his", "her", "their", "our", "whose"})
+_WORDLIKE = re.compile(r"[A-Za-z][A-Za-z'’.-]*")
+_PRODUCE = frozenset({"conduct", "publish", "produce", "carry", "release", "issue", "commission", "compile"})
+_STUDIES = frozenset({"study", "review", "research", "survey", "inquiry", "investigation", "analysis"})
 _POSSESSIVES = frozenset({"whose", "his", "her", "their", "my", "our", "your"})
 _FIRST_NAME_HONORIFICS = frozenset({"sir", "dame"})
 
@@ -65,7 +69,8 @@ def find_speakers(ctx: Context) -> Speakers:
         if ent.label_ == "ORG" and ent.ent_id_ in canonical:
             counts[canonical[ent.ent_id_]] += 1
             out.candidates.append(Candidate(ent.start, ent.end, "org", canonical[ent.ent_id_]))
-        elif ent.label_ == "PERSON" and all(t.is_alpha or t.text in "'’-." or t.tag_ == "POS" for t in ent):
+        elif (ent.label_ == "PERSON" and all(_WORDLIKE.fullmatch(t.text) or t.tag_ == "POS" for t in ent)) \
+                or _aged(doc, ent):
             value = names.full(ent)
             if value:
                 out.candidates.append(Candidate(ent.start, ent.end, "person", value))
@@ -77,16 +82,19 @@ def find_speakers(ctx: Context) -> Speakers:
     out.candidates.extend(_role_nouns(ctx, taken))
     reports = read_words("quotes/report_speakers.txt")
     anonymous = read_words("quotes/anonymous_speakers.txt")
-    by_end = {c.end: c for c in out.candidates if c.kind == "person"}
+    by_end = {c.end: c for c in out.candidates if c.kind in ("person", "org")}
+    by_start = {c.start: c for c in out.candidates if c.kind in ("person", "org")}
     roles_at = {c.start for c in out.candidates}
+    author = out.inspectorate or _report_author(doc, out.candidates, reports)
     for token in doc:
         if token.i in taken or token.ent_type_ or token.i in roles_at:
             continue
         lower = token.lower_
         if lower in reports:
-            owner = _owner(doc, token.i, by_end)  # "Professor Jane Roe's report said"
-            value = owner.value if owner else out.inspectorate
-            out.candidates.append(Candidate(token.i, token.i + 1, "person" if owner else "org", value, word=lower))
+            owner = _owner(doc, token.i, by_end) or _by_after(doc, token.i, by_start)
+            value = owner.value if owner else author
+            kind = owner.kind if owner else "org"
+            out.candidates.append(Candidate(token.i, token.i + 1, kind, value, word=lower))
         elif lower in anonymous:
             out.candidates.append(Candidate(token.i, token.i + 1, "anonymous", None, word=lower))
         elif lower in PERSON_PRONOUNS or lower in ORG_PRONOUNS:
@@ -96,13 +104,44 @@ def find_speakers(ctx: Context) -> Speakers:
     return out
 
 
+def _aged(doc: Doc, ent: Span) -> bool:
+    """"Jane Roe, 47," is a person whatever the NER called the name."""
+    end = ent.end
+    return (
+        ent.label_ not in ("ORG", "DATE", "CARDINAL") and 2 <= len(ent) <= 3 and all(t.is_title for t in ent)
+        and end + 2 < len(doc) and doc[end].text == "," and doc[end + 1].like_num and doc[end + 2].text == ","
+    )
+
+
 def _owner(doc: Doc, i: int, by_end: dict[int, Candidate]) -> Candidate | None:
-    """The person whose report this is: "Jane Roe's report", "Jane Roe's damning report"."""
+    """Whose report this is: "Jane Roe's report", "the watchdog's damning report", "the CQC report"."""
     j = i - 1
     while j > 0 and doc[j].pos_ == "ADJ":
         j -= 1
     if j > 0 and doc[j].tag_ == "POS":
         return by_end.get(j) or by_end.get(j + 1)  # the entity may hold the "'s"
+    owner = by_end.get(j + 1)
+    return owner if owner is not None and owner.kind == "org" else None
+
+
+def _by_after(doc: Doc, i: int, by_start: dict[int, Candidate]) -> Candidate | None:
+    """"The report, by the Safeguarding Board, said": the body after "by" wrote it."""
+    j = i + 1 + (i + 1 < len(doc) and doc[i + 1].text == ",")
+    if j < len(doc) and doc[j].lower_ == "by":
+        j += 1 + (j + 1 < len(doc) and doc[j + 1].lower_ == "the")
+        return by_start.get(j) or by_start.get(j - 1)
+    return None
+
+
+def _report_author(doc: Doc, candidates: list[Candidate], reports: frozenset[str]) -> str | None:
+    """With no inspectorate named, the body the article says produced a report ("X has conducted a study")."""
+    for cand in candidates:
+        if cand.kind != "org" or cand.value is None:
+            continue
+        sent = sentence(doc, cand.start)
+        after = doc[cand.end : min(sent.end, cand.end + 8)]
+        if any(t.lemma_ in _PRODUCE for t in after) and any(t.lower_ in reports | _STUDIES for t in after):
+            return cand.value
     return None
 
 
@@ -194,6 +233,9 @@ class NameBook:
 
     def full(self, span: Span) -> str | None:
         words = [t for t in span if not t.is_punct]
+        if len(words) >= 2 and words[0].i in self.honorifics:
+            words = words[1:]  # "Dr Bhatiani": the NER took the honorific into the name
+            span = self.doc[words[0].i : span.end]
         if len(words) >= 2:
             return clean(span.text)
         if not words or not words[0].is_title:
