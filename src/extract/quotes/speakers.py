@@ -75,7 +75,7 @@ def find_speakers(ctx: Context) -> Speakers:
             if value:
                 out.candidates.append(Candidate(ent.start, ent.end, "person", value))
         elif ent.label_ == "ORG":
-            out.candidates.append(Candidate(ent.start, ent.end, "org", ent.text, word="named"))
+            out.candidates.append(Candidate(ent.start, ent.end, "org", _without_article(ent.text), word="named"))
         taken.update(range(ent.start, ent.end))
     out.candidates.extend(names.unlabelled(taken))
     out.inspectorate = counts.most_common(1)[0][0] if counts else None
@@ -219,8 +219,10 @@ class NameBook:
     def __init__(self, ctx: Context) -> None:
         self.doc = ctx.doc
         self.honorifics = {span.start: span for span in lexicon_spans(self.doc, ["HONORIFIC"])}
-        self.not_names = {i for span in lexicon_spans(self.doc, ["ROLE"]) for i in range(span.start, span.end)}
-        self.not_names.update(t.i for t in self.doc if t.lower_ in _speaker_nouns())
+        lexical = lexicon_spans(self.doc, ["ROLE", "PARTY", "SPEECH_VERB"])
+        self.speech_verbs = {span.start for span in lexical if span.label_ == "SPEECH_VERB"}
+        self.not_names = {i for span in lexical for i in range(span.start, span.end)}
+        self.not_names.update(t.i for t in self.doc if t.lower_ in _speaker_nouns() or t.is_stop)
         self.by_surname: dict[str, str] = {}
         self.by_first: dict[str, str] = {}
         full_names = [official.name for official in ctx.officials]
@@ -233,6 +235,9 @@ class NameBook:
 
     def full(self, span: Span) -> str | None:
         words = [t for t in span if not t.is_punct]
+        while len(words) >= 2 and words[0].i in self.not_names:  # "Minister Jane Roe", "Tory Jane Roe"
+            words = words[1:]
+            span = self.doc[words[0].i : span.end]
         if len(words) >= 2 and words[0].i in self.honorifics:
             words = words[1:]  # "Dr Bhatiani": the NER took the honorific into the name
             span = self.doc[words[0].i : span.end]
@@ -258,9 +263,16 @@ class NameBook:
                 tail = doc[honorific.end : i]
                 value = clean(tail.text) if len(tail) >= 2 else self._short(honorific.text, tail[0])
                 found.append(Candidate(start, i, "person", value))
-            elif i - start >= 2 and not _org_like(doc[i - 1]):
+            elif i - start >= 2 and not _org_like(doc[i - 1]) and self._speaking_position(start, i):
                 found.append(Candidate(start, i, "person", clean(doc[start:i].text)))
         return found
+
+    def _speaking_position(self, start: int, end: int) -> bool:
+        """A name the NER missed counts only where a speaker stands: before a comma or a verb of saying
+        ("Jane Roe, general secretary of ..., said"), or right after one ("said Jane Roe")."""
+        doc = self.doc
+        before_comma = end < len(doc) and doc[end].text == ","
+        return before_comma or end in self.speech_verbs or (start - 1) in self.speech_verbs
 
     def _short(self, honorific: str, word: Token) -> str:
         lower = word.lower_
@@ -279,6 +291,10 @@ def _name_token(token: Token) -> bool:
 
 def _org_like(token: Token) -> bool:
     return token.lower_ in read_words("quotes/organisation_heads.txt")
+
+
+def _without_article(name: str) -> str:
+    return name[4:] if name[:4].lower() == "the " else name
 
 
 def clean(name: str) -> str:
