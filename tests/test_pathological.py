@@ -63,3 +63,37 @@ def test_inputs_over_the_size_limit_are_refused(tmp_path):
     path.write_bytes(b"a" * (MAX_BYTES + 1))
     with pytest.raises(InputError, match="limit"):
         read_bytes(Source(str(path), path))
+
+
+def test_long_text_is_parsed_in_pieces_with_offsets_kept(nlp):
+    from extract.core import PIECE_CHARS, parse, pieces
+
+    paragraph = ("Councillor Jane Okoro, leader of the council, said: 'We will act on every finding.'\n\n"
+                 "The school was rated inadequate by Ofsted in March 2019.\n\n")
+    body = paragraph * (3 * PIECE_CHARS // len(paragraph))
+    parts = pieces(body)
+    assert len(parts) >= 3 and "".join(parts) == body and all(len(p) <= PIECE_CHARS for p in parts)
+    assert all(p.endswith("\n") for p in parts[:-1])  # cut at paragraph breaks
+    doc = next(parse(nlp, [body]))
+    assert doc.text == body
+    last = [ent for ent in doc.ents if ent.start_char > len(body) - len(paragraph) * 2]
+    assert any(ent.label_ == "PERSON" for ent in last)  # the last piece was parsed too
+    record = extract_record(body, nlp)
+    assert {q.speaker for q in record.quotes} == {"Jane Okoro"}
+
+
+def test_peak_memory_on_a_4_mb_input_is_bounded(tmp_path):
+    import subprocess
+    import sys
+
+    path = tmp_path / "bullets.txt"
+    path.write_text(_bullets(100_000), encoding="utf-8")
+    # a fresh parent whose only child is the run, so the peak read is that run's and no other test's
+    probe = ("import resource, subprocess, sys; "
+             "done = subprocess.run([sys.executable, '-m', 'extract', '-q', '-j', '1', sys.argv[1]], "
+             "stdout=subprocess.DEVNULL); "
+             "print(done.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024)")
+    done = subprocess.run([sys.executable, "-c", probe, str(path)], capture_output=True, text=True, check=True)
+    code, peak_mb = map(int, done.stdout.split())
+    assert code == 0
+    assert peak_mb < 1500, f"peak RSS {peak_mb} MB"

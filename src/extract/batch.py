@@ -157,7 +157,7 @@ def _malloc_trim() -> Callable[[int], int] | None:
 
 
 def _process(items: list[Item]) -> list[Outcome]:
-    from extract.core import Options, build_record, prepare
+    from extract.core import Options, build_record, parse, prepare
 
     nlp, published, pretty = _worker["nlp"], _worker["published"], _worker["pretty"]
     outcomes: list[Outcome | None] = [None] * len(items)
@@ -170,12 +170,12 @@ def _process(items: list[Item]) -> list[Outcome]:
             continue
         ready.append((i, item, prepare(text), warnings, stamp))
     try:
-        docs = list(nlp.pipe((article.body for _, _, article, _, _ in ready), batch_size=len(ready) or 1))
+        docs = list(parse(nlp, (article.body for _, _, article, _, _ in ready), batch_size=len(ready) or 1))
     except Exception:  # one odd text must not cost the chunk: parse one by one
         docs = []
         for _, _, article, _, _ in ready:
             try:
-                docs.append(nlp(article.body))
+                docs.append(next(parse(nlp, [article.body])))
             except Exception:
                 docs.append(None)
     for (i, item, article, warnings, stamp), doc in zip(ready, docs, strict=True):

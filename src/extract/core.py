@@ -9,6 +9,7 @@ callers split it in two so the spaCy work can go through `nlp.pipe`:
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from spacy.language import Language
@@ -74,4 +75,44 @@ def build_record(article: layout.Article, doc: Doc, options: Options = Options()
 def extract_record(text: str, nlp: Language, options: Options = Options()) -> Record:
     """Extract one article's record."""
     article = prepare(text)
-    return build_record(article, nlp(article.body), options)
+    return build_record(article, next(parse(nlp, [article.body])), options)
+
+
+PIECE_CHARS = 20_000  # what the model sees at once: its working memory grows with the text it is given
+
+
+def pieces(body: str, size: int = PIECE_CHARS) -> list[str]:
+    """The body cut into consecutive pieces of at most about `size` characters, at paragraph breaks
+    where it can, else at line breaks or spaces, so the model's memory stays bounded on long inputs."""
+    if len(body) <= size:
+        return [body]
+    out, start = [], 0
+    while len(body) - start > size:
+        window = body[start : start + size]
+        cut = next((at for at in (window.rfind("\n\n"), window.rfind("\n"), window.rfind(" ")) if at > size // 4), -1)
+        end = start + (cut + 1 if cut >= 0 else size)
+        out.append(body[start:end])
+        start = end
+    out.append(body[start:])
+    return out
+
+
+def parse(nlp: Language, bodies: Iterable[str], batch_size: int = 32) -> Iterator[Doc]:
+    """`nlp.pipe` over article bodies, in order. A long body is parsed piece by piece, one piece at a time,
+    and joined back into one Doc with the same text, so every offset still points into the article."""
+    waiting: list[str] = []
+    for body in bodies:
+        parts = pieces(body)
+        if len(parts) == 1:
+            waiting.append(body)
+            continue
+        if waiting:
+            yield from nlp.pipe(waiting, batch_size=batch_size)
+            waiting = []
+        parsed = []
+        for doc in nlp.pipe(parts, batch_size=1):
+            doc.tensor = doc.tensor[:0]  # the rules never read it; joined, it would cost 400 bytes a token
+            parsed.append(doc)
+        yield Doc.from_docs(parsed, ensure_whitespace=False)
+    if waiting:
+        yield from nlp.pipe(waiting, batch_size=batch_size)
