@@ -121,7 +121,7 @@ def wrap_breaks(text: str) -> frozenset[int]:
 
     Copied or archived text often keeps the hard wraps of its source. Where a text shows that it
     wraps (two sure wraps, see `wraps_into`), every single break after a line with no closing
-    punctuation is a wrap too ("Jane Roe, MP for Bristol North" / "West, said: ..."). Elsewhere
+    punctuation is a wrap too ("Jane Roe, MP for Eastport South" / "West, said: ..."). Elsewhere
     only sure wraps are: headings, menus and bylines keep their break.
     """
     lines = split_lines(text)
@@ -145,7 +145,7 @@ _CAPTION_LABEL = re.compile(r"[A-Z][\w'’-]*(?:\s+[\w'’-]+){0,3}:\s+\S")
 
 def is_caption(paragraph: str) -> bool:
     """A photo caption left in the text: no closing punctuation, and a picture note ("(left)", "pictured"),
-    a short label before a colon ("Damning report: Inspectors found ...") or the length of a sentence."""
+    a short label before a colon ("Under fire: the home's manager ...") or the length of a sentence."""
     paragraph = paragraph.strip()
     if not paragraph or _SENTENCE_CLOSE.search(paragraph):
         return False

@@ -1,7 +1,7 @@
 """Who can speak in an article: people, bodies, reports, pronouns and unnamed sources, as token spans.
 
 Officials come with their full names; a person the NER found by surname alone, or with an honorific
-("Mr Kershaw", "Sir Nick"), speaks as the full name the article gave earlier. Names the NER missed are
+("Mr Roe", "Sir John"), speaks as the full name the article gave earlier. Names the NER missed are
 runs of title-case proper nouns. "The report" or "inspectors" speak for the inspectorate the article
 names, "Jane Roe's report" for Jane Roe, and "the chief constable" for the official who holds that role.
 A candidate is *minor* when it cannot be the one speaking: the object of a verb or preposition, a
@@ -125,7 +125,7 @@ def _owner(doc: Doc, i: int, by_end: dict[int, Candidate]) -> Candidate | None:
 
 
 def _by_after(doc: Doc, i: int, by_start: dict[int, Candidate]) -> Candidate | None:
-    """"The report, by the Safeguarding Board, said": the body after "by" wrote it."""
+    """"The report, by the county review panel, said": the body after "by" wrote it."""
     j = i + 1 + (i + 1 < len(doc) and doc[i + 1].text == ",")
     if j < len(doc) and doc[j].lower_ == "by":
         j += 1 + (j + 1 < len(doc) and doc[j + 1].lower_ == "the")
@@ -210,9 +210,9 @@ def is_subject(doc: Doc, cand: Candidate, candidates_before: list[Candidate]) ->
 
 
 class NameBook:
-    """People's full names, so "Mr Kershaw" or a surname the NER found alone speaks as the full name.
+    """People's full names, so "Mr Roe" or a surname the NER found alone speaks as the full name.
 
-    Names the NER missed ("Christine Blower, general secretary of ..., said") are proper-noun runs of two
+    Names the NER missed ("Ann Lowe, general secretary of ..., said") are proper-noun runs of two
     to four title-case words that no entity covers and that do not end like a body's name.
     """
 
@@ -239,7 +239,7 @@ class NameBook:
             words = words[1:]
             span = self.doc[words[0].i : span.end]
         if len(words) >= 2 and words[0].i in self.honorifics:
-            words = words[1:]  # "Dr Bhatiani": the NER took the honorific into the name
+            words = words[1:]  # "Dr Roe": the NER took the honorific into the name
             span = self.doc[words[0].i : span.end]
         if len(words) >= 2:
             return clean(span.text)
@@ -259,7 +259,7 @@ class NameBook:
                     and i - start < 4:
                 i += 1
             honorific = self.honorifics.get(start)
-            if honorific is not None and honorific.end < i:  # "Mr Kershaw", "Dr Jane Roe", "Sir Nick"
+            if honorific is not None and honorific.end < i:  # "Mr Roe", "Dr Jane Roe", "Sir John"
                 tail = doc[honorific.end : i]
                 value = clean(tail.text) if len(tail) >= 2 else self._short(honorific.text, tail[0])
                 found.append(Candidate(start, i, "person", value))
@@ -277,7 +277,7 @@ class NameBook:
     def _short(self, honorific: str, word: Token) -> str:
         lower = word.lower_
         if honorific.lower() in _FIRST_NAME_HONORIFICS and lower in self.by_first:
-            return self.by_first[lower]  # British usage: "Sir Nick" is Sir Nick Roe
+            return self.by_first[lower]  # British usage: "Sir John" is Sir John Roe
         return self.by_surname.get(lower, word.text)
 
 
