@@ -1,0 +1,156 @@
+"""Verdicts given to named bodies: grade, organisation, service, rated_by, date, status.
+
+A grade word ("inadequate", "good", "not fit for purpose") is everywhere in
+inspection news, and most uses are not verdicts. The rules, with their
+vocabulary in `models/ratings/` (see its README), keep a use only when a rating
+verb or noun governs it, nothing hypothetical does, and the thing rated is a
+body rather than a practice, a resource or a national statistic. Bodies named
+only by a common noun ("the local authority") stand for the body the article is
+about: the council, trust or place it names most.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from spacy.tokens import Span
+
+from extract.context import Context
+from extract.pipeline import lexicon_spans, sentence
+from extract.ratings.bodies import ARTICLE_BODY, body_key, is_inspectorate, main_body, rated_subject
+from extract.ratings.cues import (
+    after_from,
+    clause_start,
+    cue_before,
+    hypothetical,
+    is_previous,
+    noun_after,
+    rating_of,
+    status_prep,
+)
+from extract.ratings.raters import rated_by, verdict_date
+from extract.records import Mention, Rating
+from extract.resources import inspectorate_names
+
+
+@dataclass
+class _Verdict:
+    grade: str
+    kind: str
+    span: Span
+    organisations: list[str]
+    service: str | None
+    rated_by: str | None
+    date: str | None
+    status: str
+    key: tuple[str, str] = ("", "")
+    mentions: list[Span] = field(default_factory=list)
+
+
+def extract_ratings(ctx: Context) -> list[Rating]:
+    doc = ctx.doc
+    main = main_body(doc)
+    counts = Counter(inspectorate_names()[e.ent_id_] for e in doc.ents if is_inspectorate(e))
+    main_inspectorate = counts.most_common(1)[0][0] if counts else None
+    verdicts: dict[tuple[str, str], _Verdict] = {}
+    for grade in lexicon_spans(doc, ["GRADE"]):
+        kind, _, name = grade.id_.partition(":")
+        if ctx.article.in_furniture(grade.start_char, grade.end_char):
+            continue
+        cue = cue_before(doc, grade)
+        verb, obj = cue if cue is not None else (None, None)
+        by_noun = noun_after(doc, grade) or rating_of(doc, grade)
+        by_prep = kind == "status" and status_prep(doc, grade)
+        if verb is None and not by_noun and not by_prep:
+            continue
+        anchor = verb if verb is not None else grade.start
+        clause = clause_start(doc, anchor)
+        if hypothetical(doc, clause, grade.start):
+            continue
+        # a status needs its body named in the sentence; a grade may stand for the article's body
+        sent_text = sentence(doc, grade.start).text.lower()
+        fallback = main is not None and (kind != "status" or main.lower() in sent_text)
+        if obj is not None:
+            subject = rated_subject(doc, obj[0], obj[1], fallback)
+        else:
+            subject = rated_subject(doc, clause, anchor, fallback)
+        if subject is None and by_noun:
+            subject = rated_subject(doc, sentence(grade.doc, grade.start).start, grade.start, fallback)
+        if subject is None:
+            continue
+        bodies, service = subject
+        previous = is_previous(doc, grade, clause)
+        date = None if after_from(doc, grade) else verdict_date(ctx, grade)
+        for body in bodies:
+            key = (name, body_key(body))
+            if key in verdicts:
+                known = verdicts[key]
+                known.mentions.append(grade)
+                known.date = known.date or date
+                known.service = known.service or service
+                if previous:
+                    known.status = "previous"
+                continue
+            verdicts[key] = _Verdict(
+                grade=name, kind=kind, span=grade, organisations=[body], service=service,
+                rated_by=rated_by(ctx, grade, main_inspectorate), date=date,
+                status="previous" if previous else "current", key=key, mentions=[grade],
+            )
+    _resolve_article_body(verdicts, main)
+    _supersede(list(verdicts.values()))
+    return [_record(v, ctx) for v in verdicts.values()]
+
+
+def _resolve_article_body(verdicts: dict[tuple[str, str], _Verdict], main: str | None) -> None:
+    """ "The trust was rated inadequate": the body is the one the article rates by name, else the one it names most."""
+    named = Counter(v.organisations[0] for v in verdicts.values() if v.organisations[0] != ARTICLE_BODY)
+    body = named.most_common(1)[0][0] if named else main
+    for key in [k for k in verdicts if k[1] == body_key(ARTICLE_BODY)]:
+        verdict = verdicts.pop(key)
+        if body is None:
+            continue
+        target = (verdict.grade, body_key(body))
+        if target in verdicts:
+            known = verdicts[target]
+            known.mentions = sorted(known.mentions + verdict.mentions, key=lambda m: m.start)
+            known.date = known.date or verdict.date
+            known.service = known.service or verdict.service
+            if verdict.status == "previous":
+                known.status = "previous"
+        else:
+            verdict.organisations = [body]
+            verdict.key = target
+            verdicts[target] = verdict
+
+
+def _supersede(verdicts: list[_Verdict]) -> None:
+    """Of two grades for one body only the latest stands."""
+    by_body: dict[str, list[_Verdict]] = {}
+    for v in verdicts:
+        if v.kind == "grade":
+            by_body.setdefault(v.key[1], []).append(v)
+    for group in by_body.values():
+        current = [v for v in group if v.status == "current"]
+        if len(current) < 2:
+            continue
+        # an undated verdict is the news of the day; dated ones before it, or before the latest, are history
+        ordered = sorted(current, key=lambda v: v.date or "9999")
+        for v in ordered[:-1]:
+            v.status = "previous"
+
+
+def _record(v: _Verdict, ctx: Context) -> Rating:
+    text = ctx.text
+    return Rating(
+        text=text[v.span.start_char : v.span.end_char],
+        span=(v.span.start_char, v.span.end_char),
+        grade=v.grade,
+        kind="status" if v.kind == "status" else "grade",
+        organisation=v.organisations[0],
+        service=v.service,
+        rated_by=v.rated_by,
+        date=v.date,
+        status=v.status,
+        mentions=[Mention(text=text[m.start_char : m.end_char], span=(m.start_char, m.end_char)) for m in v.mentions],
+    )

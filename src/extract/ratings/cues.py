@@ -1,0 +1,146 @@
+"""When a grade word is a verdict: the rating verbs, nouns and prepositions around it, and what voids it
+(hypothesis, negation). Vocabulary lives in models/ratings/cues.json."""
+
+from __future__ import annotations
+
+import bisect
+import json
+from functools import cache
+
+from spacy.tokens import Doc, Span
+
+from extract.pipeline import lexicon_spans, sentence
+from extract.resources import models_dir
+
+_WINDOW = 7
+
+
+SKIPPABLE = frozenset({
+    "as", "still", "again", "now", "being", "be", "been", "overall", "an", "a", "to", "by", "ofsted", "previously",
+    "formerly", "once", "also", "both", "officially", "currently", "already", "‘", "’", "'", '"', "“", "”", "was",
+    "were", "is", "are", "has", "have", "had", "from",
+})
+
+
+CLAUSE_BREAKS = frozenset({";", ":", "(", ")", "—", "–"})
+
+
+@cache
+def vocab() -> dict[str, frozenset[str]]:
+    raw = json.loads((models_dir() / "ratings" / "cues.json").read_text(encoding="utf-8"))
+    return {k: frozenset(v) for k, v in raw.items() if isinstance(v, list)}
+
+
+def ents_in(doc: Doc, start: int, end: int) -> list[Span]:
+    """Entities overlapping doc[start:end], found by bisection so that many verdicts stay linear."""
+    index = doc.user_data.get("extract_ents")
+    if index is None or index[0] is not doc.ents:
+        ents = doc.ents
+        index = doc.user_data["extract_ents"] = (ents, [e.end for e in ents])
+    ents, ends = index
+    i = bisect.bisect_right(ends, start)
+    found = []
+    while i < len(ents) and ents[i].start < end:
+        found.append(ents[i])
+        i += 1
+    return found
+
+
+def grades_by_end(doc: Doc) -> dict[int, Span]:
+    cached = doc.user_data.get("extract_grades")
+    if cached is None:
+        cached = doc.user_data["extract_grades"] = {g.end: g for g in lexicon_spans(doc, ["GRADE"])}
+    return cached
+
+
+def cue_before(doc: Doc, grade: Span) -> tuple[int, tuple[int, int] | None] | None:
+    """A rating verb before the grade, and the object between them if any ("rated the school inadequate").
+
+    Quote marks, auxiliaries and adverbs may stand between; so may a left-behind grade
+    ("upgraded from inadequate to requires improvement").
+    """
+    verbs = vocab()["verbs"]
+    sent_start = sentence(grade.doc, grade.start).start
+    by_end = grades_by_end(doc)
+    i = grade.start - 1
+    obj_end: int | None = None
+    limit = max(sent_start, grade.start - _WINDOW - 6)
+    while i >= limit:
+        tok = doc[i]
+        low = tok.lower_
+        if low in verbs and low not in ("as", "being") and tok.pos_ in ("VERB", "AUX", "NOUN", "ADJ"):
+            if obj_end is not None and i > 0 and doc[i - 1].lemma_ == "be":
+                return None
+            return i, ((i + 1, obj_end) if obj_end is not None else None)
+        left_behind = by_end.get(i + 1)
+        if left_behind is not None and left_behind.start > limit and doc[left_behind.start - 1].lower_ == "from":
+            i = left_behind.start - 2
+            continue
+        skippable = low in SKIPPABLE or tok.pos_ == "ADV" or low in ("rating", "judgement", "judgment", "of") or (
+            tok.is_punct and tok.text not in CLAUSE_BREAKS | {",", "."})
+        if skippable and obj_end is None:
+            i -= 1
+            continue
+        if tok.pos_ in ("NOUN", "PROPN", "DET", "ADJ", "PRON", "PART", "NUM") or low in ("'s", "’s"):
+            if obj_end is None:
+                obj_end = i + 1
+            if obj_end - i > 6 or low in ("that", "which"):
+                return None
+            i -= 1
+            continue
+        return None
+    return None
+
+
+def noun_after(doc: Doc, grade: Span) -> bool:
+    i = grade.end
+    while i < len(doc) and doc[i].is_punct and doc[i].text in ("’", "'", '"', "”", "‘", "“"):
+        i += 1
+    return i < len(doc) and doc[i].lower_ in vocab()["nouns"]
+
+
+def rating_of(doc: Doc, grade: Span) -> bool:
+    """ "a rating of 'good'", "judged as inadequate" are handled by cue_before; this catches "rating of"."""
+    i = grade.start - 1
+    first = sentence(grade.doc, grade.start).start
+    while i >= first and doc[i].is_punct:
+        i -= 1
+    return i - 1 >= first and doc[i].lower_ == "of" and doc[i - 1].lower_ in vocab()["nouns"]
+
+
+def status_prep(doc: Doc, grade: Span) -> bool:
+    i = grade.start - 1
+    return i >= sentence(grade.doc, grade.start).start and doc[i].lower_ in vocab()["status_preps"]
+
+
+def hypothetical(doc: Doc, start: int, end: int) -> bool:
+    words = vocab()["hypothetical"]
+    return any(doc[i].lower_ in words for i in range(max(start, end - 8), end))
+
+
+def clause_start(doc: Doc, before: int) -> int:
+    sent = sentence(doc, before)
+    i = before - 1
+    while i > sent.start:
+        if doc[i].text in CLAUSE_BREAKS or doc[i].lower_ in ("that", "which", "whether", "since", "because", "after",
+                                                               "while", "although", "when", "where"):
+            return i + 1
+        i -= 1
+    return sent.start
+
+
+def after_from(doc: Doc, grade: Span) -> bool:
+    """ "upgraded from inadequate to ...": the grade left behind."""
+    before = grade.start - 1
+    while before >= sentence(grade.doc, grade.start).start and doc[before].is_punct:
+        before -= 1
+    return before >= sentence(grade.doc, grade.start).start and doc[before].lower_ == "from"
+
+
+def is_previous(doc: Doc, grade: Span, clause: int) -> bool:
+    if after_from(doc, grade):
+        return True
+    words = vocab()["previous"]
+    return any(doc[i].lower_ in words for i in range(clause, grade.start)) or any(
+        doc[i].lower_ in ("had",) and doc[i + 1].lower_ == "been" for i in range(clause, grade.start - 1)
+    )
