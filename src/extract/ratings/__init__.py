@@ -17,14 +17,17 @@ from dataclasses import dataclass, field
 from spacy.tokens import Span
 
 from extract.context import Context
-from extract.pipeline import lexicon_spans, sentence
+from extract.pipeline import sentence
 from extract.ratings.bodies import ARTICLE_BODY, body_key, is_inspectorate, main_body, rated_subject
 from extract.ratings.cues import (
     after_from,
+    attributive,
     clause_start,
     cue_before,
+    grade_spans,
     hypothetical,
     is_previous,
+    negated,
     noun_after,
     rating_of,
     status_prep,
@@ -54,9 +57,11 @@ def extract_ratings(ctx: Context) -> list[Rating]:
     counts = Counter(inspectorate_names()[e.ent_id_] for e in doc.ents if is_inspectorate(e))
     main_inspectorate = counts.most_common(1)[0][0] if counts else None
     verdicts: dict[tuple[str, str], _Verdict] = {}
-    for grade in lexicon_spans(doc, ["GRADE"]):
+    for grade in grade_spans(doc):
         kind, _, name = grade.id_.partition(":")
         if ctx.article.in_furniture(grade.start_char, grade.end_char):
+            continue
+        if attributive(doc, grade):
             continue
         cue = cue_before(doc, grade)
         verb, obj = cue if cue is not None else (None, None)
@@ -66,7 +71,7 @@ def extract_ratings(ctx: Context) -> list[Rating]:
             continue
         anchor = verb if verb is not None else grade.start
         clause = clause_start(doc, anchor)
-        if hypothetical(doc, clause, grade.start):
+        if hypothetical(doc, clause, grade.start) or negated(doc, clause, grade, verb):
             continue
         # a status needs its body named in the sentence; a grade may stand for the article's body
         sent_text = sentence(doc, grade.start).text.lower()

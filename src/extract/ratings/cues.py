@@ -8,6 +8,7 @@ import json
 from functools import cache
 
 from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
 
 from extract.pipeline import lexicon_spans, sentence
 from extract.resources import models_dir
@@ -22,7 +23,8 @@ SKIPPABLE = frozenset({
 })
 
 
-CLAUSE_BREAKS = frozenset({";", ":", "(", ")", "—", "–"})
+CLAUSE_BREAKS = frozenset({";", ":", "(", ")", "—", "–", "-"})
+_QUOTES = frozenset({"’", "'", '"', "”", "‘", "“"})
 
 
 @cache
@@ -46,10 +48,20 @@ def ents_in(doc: Doc, start: int, end: int) -> list[Span]:
     return found
 
 
+def grade_spans(doc: Doc) -> list[Span]:
+    """Grade words, the longest where matches overlap: "very good" is Scotland's fifth point, not "good";
+    "not sufficiently good" is HMI Prisons' second, not "good"."""
+    cached = doc.user_data.get("extract_grade_spans")
+    if cached is None:
+        cached = doc.user_data["extract_grade_spans"] = sorted(
+            filter_spans(lexicon_spans(doc, ["GRADE"])), key=lambda g: g.start)
+    return cached
+
+
 def grades_by_end(doc: Doc) -> dict[int, Span]:
     cached = doc.user_data.get("extract_grades")
     if cached is None:
-        cached = doc.user_data["extract_grades"] = {g.end: g for g in lexicon_spans(doc, ["GRADE"])}
+        cached = doc.user_data["extract_grades"] = {g.end: g for g in grade_spans(doc)}
     return cached
 
 
@@ -64,6 +76,7 @@ def cue_before(doc: Doc, grade: Span) -> tuple[int, tuple[int, int] | None] | No
     by_end = grades_by_end(doc)
     i = grade.start - 1
     obj_end: int | None = None
+    jumps = 0
     limit = max(sent_start, grade.start - _WINDOW - 6)
     while i >= limit:
         tok = doc[i]
@@ -76,20 +89,41 @@ def cue_before(doc: Doc, grade: Span) -> tuple[int, tuple[int, int] | None] | No
         if left_behind is not None and left_behind.start > limit and doc[left_behind.start - 1].lower_ == "from":
             i = left_behind.start - 2
             continue
+        if obj_end is None and low in ("and", "or", ",", "then") and i > limit:
+            # "rated 'outstanding' and 'good'": a grade coordinated with one the verb governs
+            k = i - 1
+            while k > limit and doc[k].is_punct and doc[k].text in _QUOTES:
+                k -= 1
+            earlier = by_end.get(k + 1)
+            if earlier is not None and earlier.start > limit:
+                jumps += 1
+                if jumps > 1:  # "outstanding, good, requires improvement or inadequate": the scale, not a verdict
+                    return None
+                i = earlier.start - 1
+                continue
         skippable = low in SKIPPABLE or tok.pos_ == "ADV" or low in ("rating", "judgement", "judgment", "of") or (
             tok.is_punct and tok.text not in CLAUSE_BREAKS | {",", "."})
         if skippable and obj_end is None:
             i -= 1
             continue
-        if tok.pos_ in ("NOUN", "PROPN", "DET", "ADJ", "PRON", "PART", "NUM") or low in ("'s", "’s"):
+        in_object = obj_end is not None and tok.pos_ == "ADP" and low not in ("by", "as")
+        if in_object or tok.pos_ in ("NOUN", "PROPN", "DET", "ADJ", "PRON", "PART", "NUM") or low in ("'s", "’s"):
             if obj_end is None:
                 obj_end = i + 1
-            if obj_end - i > 6 or low in ("that", "which"):
+            if obj_end - i > 8 or low in ("that", "which"):
                 return None
             i -= 1
             continue
         return None
     return None
+
+
+def attributive(doc: Doc, grade: Span) -> bool:
+    """ "poor hospitals need to up their game": a grade before a plural body noun describes a class of bodies."""
+    i = grade.end
+    while i < len(doc) and doc[i].text in _QUOTES:
+        i += 1
+    return i < len(doc) and doc[i].lower_ in vocab()["plural_bodies"]
 
 
 def noun_after(doc: Doc, grade: Span) -> bool:
@@ -118,12 +152,29 @@ def hypothetical(doc: Doc, start: int, end: int) -> bool:
     return any(doc[i].lower_ in words for i in range(max(start, end - 8), end))
 
 
+def negated(doc: Doc, start: int, grade: Span, verb: int | None) -> bool:
+    """ "missed out on an 'outstanding' rating", "was not rated inadequate": a grade withheld is no verdict.
+
+    A bare "not" counts only just before the rating verb, so "did not change its inadequate rating" stands.
+    """
+    words = vocab()["negators"]
+    if any(doc[i].lower_ in words for i in range(max(start, grade.start - 8), grade.start)):
+        return True
+    if verb is None:
+        return False
+    i = verb - 1
+    while i >= start and ((doc[i].pos_ == "ADV" and doc[i].lower_ not in ("not", "n't", "never"))
+                          or doc[i].lower_ in ("been", "be", "being")):
+        i -= 1
+    return i >= start and doc[i].lower_ in ("not", "n't", "never")
+
+
 def clause_start(doc: Doc, before: int) -> int:
     sent = sentence(doc, before)
     i = before - 1
     while i > sent.start:
         if doc[i].text in CLAUSE_BREAKS or doc[i].lower_ in ("that", "which", "whether", "since", "because", "after",
-                                                               "while", "although", "when", "where"):
+                                                               "while", "although", "when", "where", "but"):
             return i + 1
         i -= 1
     return sent.start
