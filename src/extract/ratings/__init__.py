@@ -18,7 +18,7 @@ from spacy.tokens import Span
 
 from extract.context import Context
 from extract.pipeline import sentence
-from extract.ratings.bodies import ARTICLE_BODY, body_key, is_inspectorate, main_body, rated_subject
+from extract.ratings.bodies import ARTICLE_BODY, body_key, fullest_name, is_inspectorate, main_body, rated_subject
 from extract.ratings.cues import (
     after_from,
     attributive,
@@ -57,6 +57,7 @@ def extract_ratings(ctx: Context) -> list[Rating]:
     counts = Counter(inspectorate_names()[e.ent_id_] for e in doc.ents if is_inspectorate(e))
     main_inspectorate = counts.most_common(1)[0][0] if counts else None
     verdicts: dict[tuple[str, str], _Verdict] = {}
+    recent: tuple[int, str] | None = None
     for grade in grade_spans(doc):
         kind, _, name = grade.id_.partition(":")
         if ctx.article.in_furniture(grade.start_char, grade.end_char):
@@ -77,14 +78,19 @@ def extract_ratings(ctx: Context) -> list[Rating]:
         sent_text = sentence(doc, grade.start).text.lower()
         fallback = main is not None and (kind != "status" or main.lower() in sent_text)
         if obj is not None:
-            subject = rated_subject(doc, obj[0], obj[1], fallback)
+            subject = rated_subject(doc, obj[0], obj[1], fallback, recent)
         else:
-            subject = rated_subject(doc, clause, anchor, fallback)
+            subject = rated_subject(doc, clause, anchor, fallback, recent)
+        sent_start = sentence(grade.doc, grade.start).start
+        if subject is None and obj is None and sent_start < clause and doc[clause - 1].lower_ in ("but", "and"):
+            # "X was rated good in 2015 but is now rated inadequate": the subject left out is the first clause's
+            subject = rated_subject(doc, sent_start, anchor, fallback, recent)
         if subject is None and by_noun:
-            subject = rated_subject(doc, sentence(grade.doc, grade.start).start, grade.start, fallback)
+            subject = rated_subject(doc, sent_start, grade.start, fallback, recent)
         if subject is None:
             continue
         bodies, service = subject
+        recent = (grade.end, bodies[-1])
         previous = is_previous(doc, grade, clause)
         date = None if after_from(doc, grade) else verdict_date(ctx, grade)
         for body in bodies:
@@ -152,7 +158,7 @@ def _record(v: _Verdict, ctx: Context) -> Rating:
         span=(v.span.start_char, v.span.end_char),
         grade=v.grade,
         kind="status" if v.kind == "status" else "grade",
-        organisation=v.organisations[0],
+        organisation=fullest_name(ctx.doc, v.organisations[0]),
         service=v.service,
         rated_by=v.rated_by,
         date=v.date,

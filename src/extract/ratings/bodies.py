@@ -6,9 +6,9 @@ from __future__ import annotations
 import itertools
 from collections import Counter
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
-from extract.ratings.cues import SKIPPABLE, ents_in, vocab
+from extract.ratings.cues import SKIPPABLE, body_kinds, ents_in, vocab
 from extract.resources import inspectorate_names, read_words
 
 ARTICLE_BODY = "\x00article body"
@@ -41,8 +41,106 @@ def main_body(doc: Doc) -> str | None:
     if places:
         place = places.most_common(1)[0][0]
         named = [b for b, _ in bodies.most_common() if place.lower() in b.lower()]
-        return named[0] if named else place
+        if named:
+            return named[0]
+        # a school, home or hospital story: the institution, not the town it stands in
+        institutions: Counter[str] = Counter(
+            body_key(name) for _s, _e, name, head in named_bodies(doc) if head not in _PLACE_HEADS)
+        if institutions and institutions.most_common(1)[0][1] >= 2:
+            key = institutions.most_common(1)[0][0]
+            return max((n for _s, _e, n, h in named_bodies(doc) if body_key(n) == key and h not in _PLACE_HEADS),
+                       key=len)
+        return place
     return bodies.most_common(1)[0][0]
+
+
+_PRONOUN_REACH = 150  # tokens: about two sentences
+_PLACE_HEADS = frozenset({"council", "city", "county", "borough", "authority"})
+
+
+def named_bodies(doc: Doc) -> list[tuple[int, int, str, str]]:
+    """Every body the article names with a kind word, as (start, end, name, head) in document order: entities
+    ending in a body word ("Happy Days Nursery") and capitalised names the NER missed ("Elm Lodge",
+    "HMP Greystone"). Common nouns and pronouns are resolved against these."""
+    cached = doc.user_data.get("extract_named_bodies")
+    if cached is not None:
+        return cached
+    cues = vocab()
+    heads, prefixes = cues["body_heads"], cues["prefix_heads"]
+    found: dict[int, tuple[int, int, str, str]] = {}
+    covered: set[int] = set()
+    for ent in _bodies_in(doc, 0, len(doc)):
+        if ent.label_ not in ("ORG", "FAC") or is_inspectorate(ent) or _generic(ent):
+            continue
+        span = strip_possessive(ent)
+        if not len(span) or span[-1].lower_ in cues["rater_heads"]:
+            continue
+        head = span[-1].lower_ if span[-1].lower_ in heads else span[0].lower_ if span[0].lower_ in prefixes else None
+        covered.update(range(ent.start, ent.end))
+        first = span.start
+        while first - 1 >= 0 and _name_word(doc[first - 1]) and not doc[first - 1].ent_type_:
+            first -= 1
+        if head is not None:
+            found[first] = (first, span.end, doc[first : span.end].text, head)
+    for tok in doc:
+        low = tok.lower_
+        if tok.i in covered or not tok.text[:1].isupper() or tok.pos_ != "PROPN":
+            continue
+        if low in prefixes:
+            j = tok.i + 1
+            while j < len(doc) and doc[j].pos_ == "PROPN" and doc[j].text[:1].isupper() \
+                    and "\n" not in doc[j - 1].whitespace_:
+                j += 1
+            if j > tok.i + 1:
+                found[tok.i] = (tok.i, j, doc[tok.i : j].text, low)
+                covered.update(range(tok.i, j))
+        elif low in heads and low not in cues["pronouns"]:
+            k = tok.i
+            while k - 1 >= 0 and _name_word(doc[k - 1]) and doc[k - 1].i not in covered:
+                k -= 1
+            if k < tok.i and not _generic(doc[k : tok.i]):
+                found[k] = (k, tok.i + 1, doc[k : tok.i + 1].text, low)
+    result = doc.user_data["extract_named_bodies"] = sorted(found.values())
+    return result
+
+
+def _name_word(tok: Token) -> bool:
+    """A capitalised word inside a name, whatever the tagger made of it ("All" in "All Stars Nursery")."""
+    return (tok.text[:1].isupper() and tok.is_alpha and not tok.is_sent_start and "\n" not in tok.whitespace_
+            and tok.pos_ in ("PROPN", "DET", "ADJ", "NOUN", "NUM") and tok.lower_ not in ("the", "a", "an"))
+
+
+def antecedent(doc: Doc, before: int, kind: str | None, reach: int | None = None) -> str | None:
+    """The named body a kind noun ("the nursery") or, with `kind` None, a pronoun before token `before` stands
+    for: the nearest one named earlier, within `reach` tokens when given."""
+    family = body_kinds().get(kind) if kind is not None else None
+    if kind is not None and family is None:
+        return None
+    best = None
+    for start, end, name, head in named_bodies(doc):
+        if start >= before:
+            break
+        if reach is not None and before - end > reach:
+            continue
+        if family is None or head in family:
+            best = name
+    return best
+
+
+def fullest_name(doc: Doc, name: str) -> str:
+    """The longest name the article gives the same body ("the Ashby trust" -> "Ashby and Dale NHS Foundation
+    Trust"): same first name word, and a head word of the same kind."""
+    words = name.split()
+    head = words[-1].lower() if words else ""
+    family = body_kinds().get(head)
+    if family is None or head in _PLACE_HEADS:
+        return name
+    key = body_key(name)
+    best = name
+    for _start, _end, other, other_head in named_bodies(doc):
+        if other_head in family and body_key(other) == key and len(other) > len(best):
+            best = other
+    return best
 
 
 def strip_possessive(span: Span) -> Span:
@@ -52,11 +150,13 @@ def strip_possessive(span: Span) -> Span:
     return span.doc[span.start : end]
 
 
-def rated_subject(doc: Doc, start: int, end: int, main: bool) -> tuple[list[str], str | None] | None:
+def rated_subject(doc: Doc, start: int, end: int, main: bool,
+                  recent: tuple[int, str] | None = None) -> tuple[list[str], str | None] | None:
     """The bodies rated in doc[start:end] and the service, or None when the subject is not a body.
 
     A subject that only names a kind of body ("the trust", "its services") stands for the article's
-    body (`ARTICLE_BODY`, resolved once all verdicts are in) when `main` allows it.
+    body (`ARTICLE_BODY`, resolved once all verdicts are in) when `main` allows it. `recent` is the token and body
+    of the verdict before: "it" in "... was rated good. Inspectors rated it inadequate for safety" is that body.
     """
     cues = vocab()
     tokens = doc[start:end]
@@ -65,6 +165,10 @@ def rated_subject(doc: Doc, start: int, end: int, main: bool) -> tuple[list[str]
         is_quantity = tokens[k].like_num or word in cues["quantifiers"]
         if is_quantity and any(w in cues["plural_bodies"] for w in lowers[k + 1 : k + 4]) and word != "both":
             return None  # "seven councils were rated inadequate": a statistic
+    pronoun = _subject_pronoun(doc, start, end)
+    if pronoun is not None:
+        named = _resolve(doc, pronoun, recent)
+        return ([named], None) if named else ([ARTICLE_BODY], None) if main else None
     asides = _asides(doc, start, end)
     ents = [e for e in _bodies_in(doc, start, end) if e.start not in asides
             and not is_inspectorate(e) and e[-1].lower_ not in cues["rater_heads"] and not _generic(e)
@@ -89,11 +193,16 @@ def rated_subject(doc: Doc, start: int, end: int, main: bool) -> tuple[list[str]
     if named is not None:
         return [named], service
     heads = [t for t in tokens if t.lower_ in cues["body_heads"] and t.pos_ in ("NOUN", "PROPN", "PRON")]
-    if not heads or not main:
+    if not heads:
         return None
     if any(t.lower_ in cues["plural_bodies"] and t.lower_ not in ("services",) and t.tag_ == "NNS" for t in heads):
         return None
     head = heads[0]
+    named = _resolve(doc, head, recent)
+    if named is not None:
+        return [named], service
+    if not main:
+        return None
     if head.lower_ in SERVICE_HEADS:
         stop = end
         while stop > head.i + 1 and doc[stop - 1].pos_ in ("AUX", "PART", "ADV", "PUNCT", "VERB"):
@@ -101,6 +210,34 @@ def rated_subject(doc: Doc, start: int, end: int, main: bool) -> tuple[list[str]
         service = doc[head.i : stop].text.strip(" ,")
         service = service if 0 < len(service) <= 80 else None
     return [ARTICLE_BODY], service
+
+
+def _subject_pronoun(doc: Doc, start: int, end: int) -> Token | None:
+    """ "..., but under its new head this rose to 'good'": a pronoun just before the verb is the subject, whatever
+    else the clause names."""
+    i = end - 1
+    while i >= start and (doc[i].pos_ in ("AUX", "ADV", "PART") or doc[i].lower_ in SKIPPABLE):
+        if doc[i].lower_ in vocab()["pronouns"]:
+            break
+        i -= 1
+    if i >= start and doc[i].lower_ in vocab()["pronouns"] and doc[i].pos_ in ("PRON", "DET"):
+        return doc[i]
+    return None
+
+
+def _resolve(doc: Doc, head: Token, recent: tuple[int, str] | None = None) -> str | None:
+    """The named body a pronoun or definite kind noun ("the nursery", "the trust") refers to. Councils are left to
+    the article's body: a story naming several councils compares them with its own."""
+    low = head.lower_
+    if low in vocab()["pronouns"]:
+        if recent is not None and 0 <= head.i - recent[0] <= _PRONOUN_REACH:
+            return recent[1]
+        return antecedent(doc, head.i, None, reach=_PRONOUN_REACH)
+    if low in _PLACE_HEADS or low in SERVICE_HEADS:
+        return None
+    if head.i == 0 or doc[head.i - 1].lower_ not in ("the", "its", "this", "that"):
+        return None
+    return antecedent(doc, head.i, low)
 
 
 def _generic(ent: Span) -> bool:

@@ -33,6 +33,13 @@ def vocab() -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in raw.items() if isinstance(v, list)}
 
 
+@cache
+def body_kinds() -> dict[str, frozenset[str]]:
+    """Kind noun -> head words of the named bodies it can stand for ("the school" -> "... Academy")."""
+    raw = json.loads((models_dir() / "ratings" / "cues.json").read_text(encoding="utf-8"))["body_kinds"]
+    return {k: frozenset(v) for k, v in raw.items() if isinstance(v, list)}
+
+
 def ents_in(doc: Doc, start: int, end: int) -> list[Span]:
     """Entities overlapping doc[start:end], found by bisection so that many verdicts stay linear."""
     index = doc.user_data.get("extract_ents")
