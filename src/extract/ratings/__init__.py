@@ -18,11 +18,20 @@ from spacy.tokens import Span
 
 from extract.context import Context
 from extract.pipeline import sentence
-from extract.ratings.bodies import ARTICLE_BODY, body_key, fullest_name, is_inspectorate, main_body, rated_subject
+from extract.ratings.bodies import (
+    ARTICLE_BODY,
+    body_key,
+    fullest_name,
+    is_inspectorate,
+    main_body,
+    rated_service,
+    rated_subject,
+)
 from extract.ratings.cues import (
     after_from,
     attributive,
     clause_start,
+    copula,
     cue_before,
     grade_spans,
     hypothetical,
@@ -69,7 +78,10 @@ def extract_ratings(ctx: Context) -> list[Rating]:
         by_noun = noun_after(doc, grade) or rating_of(doc, grade)
         by_prep = kind == "status" and status_prep(doc, grade)
         if verb is None and not by_noun and not by_prep:
-            continue
+            cop = copula(doc, grade)
+            if cop is None or rated_service(doc, *cop[1]) is None:
+                continue
+            verb, obj = cop
         anchor = verb if verb is not None else grade.start
         clause = clause_start(doc, anchor)
         if hypothetical(doc, clause, grade.start) or negated(doc, clause, grade, verb):

@@ -4,12 +4,14 @@ or pronouns ("the trust", "it") resolved to the body the article names."""
 from __future__ import annotations
 
 import itertools
+import re
 from collections import Counter
+from functools import cache
 
 from spacy.tokens import Doc, Span, Token
 
 from extract.ratings.cues import SKIPPABLE, body_kinds, ents_in, vocab
-from extract.resources import inspectorate_names, read_words
+from extract.resources import inspectorate_names, read_list, read_words
 
 ARTICLE_BODY = "\x00article body"
 
@@ -37,7 +39,11 @@ def main_body(doc: Doc) -> str | None:
         elif ent.label_ in ("ORG", "FAC") and not is_inspectorate(ent) and strip_possessive(ent)[-1].lower_ in heads:
             bodies[strip_possessive(ent).text] += 1
     if not places and not bodies:
-        return None
+        named = Counter(body_key(n) for _s, _e, n, _h in named_bodies(doc))
+        if not named:
+            return None
+        key = named.most_common(1)[0][0]
+        return max((n for _s, _e, n, _h in named_bodies(doc) if body_key(n) == key), key=len)
     if places:
         place = places.most_common(1)[0][0]
         named = [b for b, _ in bodies.most_common() if place.lower() in b.lower()]
@@ -69,7 +75,7 @@ def named_bodies(doc: Doc) -> list[tuple[int, int, str, str]]:
     heads, prefixes = cues["body_heads"], cues["prefix_heads"]
     found: dict[int, tuple[int, int, str, str]] = {}
     covered: set[int] = set()
-    for ent in _bodies_in(doc, 0, len(doc)):
+    for ent in _split_coordinated(doc, _bodies_in(doc, 0, len(doc))):
         if ent.label_ not in ("ORG", "FAC") or is_inspectorate(ent) or _generic(ent):
             continue
         span = strip_possessive(ent)
@@ -177,6 +183,7 @@ def rated_subject(doc: Doc, start: int, end: int, main: bool,
     services = [e for e in ents if e[-1].lower_ in SERVICE_HEADS and e[0].lower_ not in places]
     ents = [e for e in ents if e not in services]  # "Children's Social Services": a service, not a body
     service = services[-1].text if services else None
+    ents = _located(doc, _split_coordinated(doc, ents))
     if ents:
         groups = _named_bodies(doc, ents, end)
         rest = doc[ents[-1].end : end]
@@ -194,8 +201,11 @@ def rated_subject(doc: Doc, start: int, end: int, main: bool,
         return [named], service
     heads = [t for t in tokens if t.lower_ in cues["body_heads"] and t.pos_ in ("NOUN", "PROPN", "PRON")]
     if not heads:
-        return None
-    if any(t.lower_ in cues["plural_bodies"] and t.lower_ not in ("services",) and t.tag_ == "NNS" for t in heads):
+        graded = rated_service(doc, start, end)  # "Respect and purposeful activity were rated ...": the prison's
+        return ([ARTICLE_BODY], graded) if graded is not None and main else None
+    one_of = any(a.lower_ == "one" and b.lower_ == "of" for a, b in itertools.pairwise(tokens))
+    if not one_of and any(t.lower_ in cues["plural_bodies"] and t.lower_ not in ("services",) and t.tag_ == "NNS"
+                          for t in heads):
         return None
     head = heads[0]
     named = _resolve(doc, head, recent)
@@ -238,6 +248,53 @@ def _resolve(doc: Doc, head: Token, recent: tuple[int, str] | None = None) -> st
     if head.i == 0 or doc[head.i - 1].lower_ not in ("the", "its", "this", "that"):
         return None
     return antecedent(doc, head.i, low)
+
+
+@cache
+def _services_pattern() -> re.Pattern[str]:
+    phrases = sorted(read_list("ratings/services.txt"), key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(p) for p in phrases) + r")(?![\w-])")
+
+
+def rated_service(doc: Doc, start: int, end: int) -> str | None:
+    """The graded part of a body named in doc[start:end] ("urgent and emergency care", "purposeful activity"),
+    from the frameworks' vocabulary in models/ratings/services.txt; the longest, as written."""
+    span = doc[start:end]
+    if not len(span):
+        return None
+    text = span.text
+    found = [m for m in _services_pattern().finditer(text.lower())]
+    if not found:
+        return None
+    best = max(found, key=lambda m: m.end() - m.start())
+    return text[best.start() : best.end()]
+
+
+def _split_coordinated(doc: Doc, ents: list[Span]) -> list[Span]:
+    """ "Holmbury Infant School and Pellow Junior School" tagged as one entity: two bodies."""
+    heads = vocab()["body_heads"]
+    out = []
+    for ent in ents:
+        first = ent.start
+        for k in range(ent.start + 1, ent.end - 1):
+            if doc[k].lower_ in ("and", "&", ",") and doc[k - 1].lower_ in heads and doc[k + 1].text[:1].isupper():
+                out.append(Span(doc, first, k, label=ent.label_))
+                first = k + 1
+        out.append(ent if first == ent.start else Span(doc, first, ent.end, label=ent.label_))
+    return out
+
+
+def _located(doc: Doc, ents: list[Span]) -> list[Span]:
+    """ "Brackenhill Academy in Oxley": a place after "in" or "at" that follows a body is where it is, not a
+    second body."""
+    kept = []
+    for ent in ents:
+        prev = doc[ent.start - 1] if ent.start > 0 else None
+        if kept and ent.label_ == "GPE" and prev is not None and prev.lower_ in ("in", "at", "near", "of") \
+                and kept[-1].end >= ent.start - 2:
+            continue
+        kept.append(ent)
+    return kept
 
 
 def _generic(ent: Span) -> bool:

@@ -133,6 +133,32 @@ def attributive(doc: Doc, grade: Span) -> bool:
     return i < len(doc) and doc[i].lower_ in vocab()["plural_bodies"]
 
 
+def copula(doc: Doc, grade: Span) -> tuple[int, tuple[int, int]] | None:
+    """ "medical care (including ...) was inadequate": a grade after a form of "be", with the words before it as
+    the subject to test. Only a graded service as subject makes this a verdict (see bodies.rated_service)."""
+    sent_start = sentence(grade.doc, grade.start).start
+    i = grade.start - 1
+    while i > sent_start and (doc[i].text in _QUOTES or doc[i].pos_ == "ADV"):
+        i -= 1
+    if i <= sent_start or doc[i].lower_ not in ("is", "was", "are", "were", "been", "remains", "remained"):
+        return None
+    be = i
+    j = i - 1
+    while j > sent_start and doc[j].lower_ in ("has", "have", "had", "also", "still", "overall"):
+        j -= 1
+    if doc[j].text == ")":
+        while j > sent_start and doc[j].text != "(":
+            j -= 1
+        j -= 1
+    end = j + 1
+    k = j
+    while (k > sent_start and doc[k - 1].text not in CLAUSE_BREAKS and doc[k - 1].lower_ not in (
+            "that", "which", "while", "but", "whereas", "although", "and")) or (
+            k > sent_start and doc[k - 1].lower_ == "and" and end - k < 4):
+        k -= 1
+    return (be, (k, end)) if end > k else None
+
+
 def noun_after(doc: Doc, grade: Span) -> bool:
     i = grade.end
     while i < len(doc) and doc[i].is_punct and doc[i].text in ("’", "'", '"', "”", "‘", "“"):
