@@ -24,7 +24,8 @@ def test_grade_in_single_quotes(nlp):
 def test_special_measures_and_quoted_grade(nlp):
     text = ("Quillfield High School has been rated 'inadequate' and placed in special measures by Ofsted. "
             "Inspectors said leaders had failed to act.")
-    assert pairs(nlp, text) == {("inadequate", "Quillfield High School"), ("special measures", "Quillfield High School")}
+    assert pairs(nlp, text) == {("inadequate", "Quillfield High School"),
+                                ("special measures", "Quillfield High School")}
 
 
 @pytest.mark.parametrize(("number", "grade"), [("1", "outstanding"), ("2", "good"), ("3", "requires improvement"),
@@ -35,7 +36,7 @@ def test_ofsted_grade_numbers(nlp, number, grade):
 
 
 def test_downgraded_from_to_gives_current_and_previous(nlp):
-    text = "Ofsted has downgraded Wrenmoor Academy from outstanding to inadequate after inspectors found poor safeguarding."
+    text = "Ofsted has downgraded Wrenmoor Academy from outstanding to inadequate after inspectors found failings."
     assert ratings(nlp, text) == {("inadequate", "Wrenmoor Academy", "current"),
                                   ("outstanding", "Wrenmoor Academy", "previous")}
 

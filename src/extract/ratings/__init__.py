@@ -94,9 +94,14 @@ def extract_ratings(ctx: Context) -> list[Rating]:
         else:
             subject = rated_subject(doc, clause, anchor, fallback, recent)
         sent_start = sentence(grade.doc, grade.start).start
-        if subject is None and obj is None and sent_start < clause and doc[clause - 1].lower_ in ("but", "and"):
-            # "X was rated good in 2015 but is now rated inadequate": the subject left out is the first clause's
-            subject = rated_subject(doc, sent_start, anchor, fallback, recent)
+        if subject is None and obj is None and sent_start < clause:
+            if doc[clause - 1].lower_ in ("but", "and"):
+                # "X was rated good in 2015 but is now rated inadequate": the subject left out is the first clause's
+                subject = rated_subject(doc, sent_start, anchor, fallback, recent)
+            elif (doc[clause - 1].lower_ in ("which", "who", "that") and doc[anchor - 1].text == ",") or (
+                    anchor >= 2 and doc[anchor - 1].pos_ == "AUX" and doc[anchor - 2].text == ","):
+                # "Elm Lodge, a home that cares for older people, was rated good": the relative clause is an aside
+                subject = rated_subject(doc, clause_start(doc, clause - 1), anchor, fallback, recent)
         if subject is None and by_noun:
             subject = rated_subject(doc, sent_start, grade.start, fallback, recent)
         if subject is None:

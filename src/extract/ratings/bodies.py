@@ -11,7 +11,7 @@ from functools import cache
 from spacy.tokens import Doc, Span, Token
 
 from extract.ratings.cues import SKIPPABLE, body_kinds, ents_in, vocab
-from extract.resources import inspectorate_names, read_list, read_words
+from extract.resources import inspectorate_names, read_jsonl, read_list, read_words
 
 ARTICLE_BODY = "\x00article body"
 
@@ -199,6 +199,9 @@ def rated_subject(doc: Doc, start: int, end: int, main: bool,
     named = _proper_body(doc[start:end], asides)
     if named is not None:
         return [named], service
+    bare = _bare_names(doc, start, end)
+    if bare is not None and bare[0].lower() not in cues["not_bodies"]:
+        return bare, service
     heads = [t for t in tokens if t.lower_ in cues["body_heads"] and t.pos_ in ("NOUN", "PROPN", "PRON")]
     if not heads:
         graded = rated_service(doc, start, end)  # "Respect and purposeful activity were rated ...": the prison's
@@ -321,7 +324,26 @@ def _bodies_in(doc: Doc, start: int, end: int) -> list[Span]:
         if first >= ent.end or first < start or ent.end > end:
             continue
         found.append(ent if first == ent.start else Span(doc, first, ent.end, label=ent.label_))
-    return found
+    return _joined(doc, found)
+
+
+def _joined(doc: Doc, ents: list[Span]) -> list[Span]:
+    """One body the NER cut in two: "St Aldwyn's" + "Church of England Academy", and the places an NHS trust is
+    named after ("Pellbury" + "and" + "Stourmead Hospitals NHS Foundation Trust")."""
+    out: list[Span] = []
+    for ent in ents:
+        while out:
+            prev = out[-1]
+            gap = doc[prev.end : ent.start]
+            possessive = not len(gap) and doc[prev.end - 1].text in ("'s", "’s") and ent.label_ in ("ORG", "FAC")
+            named_after = len(gap) == 1 and gap[0].text in ("and", "&", ",") and ent[-1].lower_ == "trust" and any(
+                t.lower_ in ("hospitals", "nhs") for t in ent) and "\n" not in gap.text
+            if not (possessive or named_after):
+                break
+            out.pop()
+            ent = Span(doc, prev.start, ent.end, label=ent.label_)
+        out.append(ent)
+    return out
 
 
 def _asides(doc: Doc, start: int, end: int) -> set[int]:
@@ -385,7 +407,48 @@ def _named_bodies(doc: Doc, ents: list[Span], end: int) -> list[str]:
             i = k
         else:
             break
+    i = last.end  # "Brindleford and Dunmere councils": names coordinated after the last entity
+    while i + 1 < end and doc[i].text in (",", "and", "&") and _is_name(doc[i + 1]):
+        k = i + 1
+        while k < end and _is_name(doc[k]):
+            k += 1
+        names.append(doc[i + 1 : k].text)
+        i = k
     return names
+
+
+def _is_name(tok: Token) -> bool:
+    return tok.pos_ == "PROPN" and tok.text[:1].isupper() and tok.ent_type_ in ("", "GPE", "ORG", "FAC", "PERSON")
+
+
+@cache
+def _honorifics() -> frozenset[str]:
+    return frozenset(str(row["pattern"]).lower().rstrip(".") for row in read_jsonl("patterns/honorifics.jsonl")
+                     if isinstance(row.get("pattern"), str))
+
+
+def _bare_names(doc: Doc, start: int, end: int) -> list[str] | None:
+    """ "Ebbcaster and Quenmouth were both rated good": capitalised names just before the verb that the NER left
+    out or took for people. A name after a title ("Dr Fox") or a full personal name is a person, not a body."""
+    i = end - 1
+    while i >= start and (doc[i].pos_ in ("AUX", "ADV", "PART") or doc[i].lower_ in ("both", "all", "each")):
+        i -= 1
+    names: list[str] = []
+    while i >= start and _is_name(doc[i]):
+        k = i
+        while k - 1 >= start and _is_name(doc[k - 1]):
+            k -= 1
+        chunk = doc[k : i + 1]
+        if (k > 0 and doc[k - 1].lower_.rstrip(".") in _honorifics()) or (
+                chunk[0].ent_type_ == "PERSON" and len(chunk) > 1) or _generic(chunk):
+            return None
+        names.insert(0, chunk.text)
+        i = k - 1
+        if i - 1 >= start and doc[i].text in (",", "and", "&"):
+            i -= 1
+            continue
+        break
+    return names or None
 
 
 def _body_name(doc: Doc, ent: Span, end: int) -> str:
