@@ -106,3 +106,49 @@ def test_elided_subject_after_but(nlp):
     found = ratings(nlp, text)
     assert ("inadequate", "Morleigh Academy", "current") in found
     assert ("good", "Morleigh Academy", "previous") in found
+
+
+def test_one_sentence_many_verdicts_on_bare_place_names(nlp):
+    text = ("Ofsted has inspected children's services across the county. Farrowby and Kellisham were both rated "
+            "good, Ostwick was rated outstanding, and Draymere, which was inspected in May, was rated inadequate.")
+    assert pairs(nlp, text) == {("good", "Farrowby"), ("good", "Kellisham"), ("outstanding", "Ostwick"),
+                                ("inadequate", "Draymere")}
+
+
+def test_person_is_not_a_rated_body(nlp):
+    text = ("Tolland Academy had been rated 'inadequate', but under Dr Amos Whitcombe's leadership this rose to "
+            "'requires improvement'.")
+    found = ratings(nlp, text)
+    assert ("requires improvement", "Tolland Academy", "current") in found
+    assert ("inadequate", "Tolland Academy", "previous") in found
+    assert not any("Whitcombe" in o for _, o, _ in found)
+
+
+def test_relative_clause_aside_before_the_verb(nlp):
+    text = ("Rowan Court, a 30-bed home on Mill Street that cares for older people, was rated requires improvement "
+            "by the Care Quality Commission in March 2019.")
+    found = [r for r in extract_record(text, nlp, Options(source="t.txt")).ratings]
+    assert [(r.grade, r.organisation, r.date) for r in found] == [("requires improvement", "Rowan Court", "2019-03")]
+
+
+def test_nhs_trust_named_after_two_places(nlp):
+    text = "The CQC has downgraded Ellerby and Wastwick Hospitals NHS Foundation Trust from good to inadequate."
+    assert ratings(nlp, text) == {
+        ("inadequate", "Ellerby and Wastwick Hospitals NHS Foundation Trust", "current"),
+        ("good", "Ellerby and Wastwick Hospitals NHS Foundation Trust", "previous"),
+    }
+
+
+def test_requires_improvement_as_a_verb(nlp):
+    text = "Danbury Constabulary has been told it requires improvement at keeping people safe."
+    assert pairs(nlp, text) == {("requires improvement", "Danbury Constabulary")}
+
+
+def test_not_fit_for_purpose_after_is(nlp):
+    text = "Councillors say support for carers in Ludworth is 'not fit for purpose'."
+    assert pairs(nlp, text) == {("not fit for purpose", "Ludworth")}
+
+
+def test_copula_on_a_resource_is_not_a_rating(nlp):
+    text = "Staff at Kestlow Borough Council told inspectors the learning and development resource is inadequate."
+    assert ratings(nlp, text) == set()

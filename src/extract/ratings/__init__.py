@@ -40,6 +40,7 @@ from extract.ratings.cues import (
     noun_after,
     rating_of,
     status_prep,
+    vocab,
 )
 from extract.ratings.raters import rated_by, verdict_date
 from extract.records import Mention, Rating
@@ -79,7 +80,8 @@ def extract_ratings(ctx: Context) -> list[Rating]:
         by_prep = kind == "status" and status_prep(doc, grade)
         if verb is None and not by_noun and not by_prep:
             cop = copula(doc, grade)
-            if cop is None or rated_service(doc, *cop[1]) is None:
+            if cop is None or not (name in vocab()["copula_grades"] or cop[0] == grade.start
+                                   or rated_service(doc, *cop[1]) is not None):
                 continue
             verb, obj = cop
         anchor = verb if verb is not None else grade.start

@@ -112,8 +112,9 @@ def named_bodies(doc: Doc) -> list[tuple[int, int, str, str]]:
 
 def _name_word(tok: Token) -> bool:
     """A capitalised word inside a name, whatever the tagger made of it ("All" in "All Stars Nursery")."""
-    return (tok.text[:1].isupper() and tok.is_alpha and not tok.is_sent_start and "\n" not in tok.whitespace_
-            and tok.pos_ in ("PROPN", "DET", "ADJ", "NOUN", "NUM") and tok.lower_ not in ("the", "a", "an"))
+    if not tok.text[:1].isupper() or not tok.is_alpha or "\n" in tok.whitespace_ or tok.lower_ in ("the", "a", "an"):
+        return False
+    return tok.pos_ == "PROPN" or (tok.pos_ in ("DET", "ADJ", "NOUN", "NUM") and not tok.is_sent_start)
 
 
 def antecedent(doc: Doc, before: int, kind: str | None, reach: int | None = None) -> str | None:
@@ -184,6 +185,9 @@ def rated_subject(doc: Doc, start: int, end: int, main: bool,
     ents = [e for e in ents if e not in services]  # "Children's Social Services": a service, not a body
     service = services[-1].text if services else None
     ents = _located(doc, _split_coordinated(doc, ents))
+    bare = _bare_names(doc, start, end)
+    if bare is not None and (not ents or bare[1] >= ents[-1].end) and bare[0][0].lower() not in cues["not_bodies"]:
+        return bare[0], service  # "Farrowby and Kellisham were rated good, Ostwick was rated outstanding"
     if ents:
         groups = _named_bodies(doc, ents, end)
         rest = doc[ents[-1].end : end]
@@ -199,9 +203,7 @@ def rated_subject(doc: Doc, start: int, end: int, main: bool,
     named = _proper_body(doc[start:end], asides)
     if named is not None:
         return [named], service
-    bare = _bare_names(doc, start, end)
-    if bare is not None and bare[0].lower() not in cues["not_bodies"]:
-        return bare, service
+
     heads = [t for t in tokens if t.lower_ in cues["body_heads"] and t.pos_ in ("NOUN", "PROPN", "PRON")]
     if not heads:
         graded = rated_service(doc, start, end)  # "Respect and purposeful activity were rated ...": the prison's
@@ -427,9 +429,10 @@ def _honorifics() -> frozenset[str]:
                      if isinstance(row.get("pattern"), str))
 
 
-def _bare_names(doc: Doc, start: int, end: int) -> list[str] | None:
+def _bare_names(doc: Doc, start: int, end: int) -> tuple[list[str], int] | None:
     """ "Ebbcaster and Quenmouth were both rated good": capitalised names just before the verb that the NER left
-    out or took for people. A name after a title ("Dr Fox") or a full personal name is a person, not a body."""
+    out or took for people, and where the first starts. A name after a title ("Dr Fox") or a full personal name is
+    a person, not a body."""
     i = end - 1
     while i >= start and (doc[i].pos_ in ("AUX", "ADV", "PART") or doc[i].lower_ in ("both", "all", "each")):
         i -= 1
@@ -439,6 +442,8 @@ def _bare_names(doc: Doc, start: int, end: int) -> list[str] | None:
         while k - 1 >= start and _is_name(doc[k - 1]):
             k -= 1
         chunk = doc[k : i + 1]
+        if k > 0 and doc[k - 1].lower_ in ("in", "at", "near", "of", "from", "for"):
+            return None  # "Brackenhill Academy in Oxley has been rated": where the body is
         if (k > 0 and doc[k - 1].lower_.rstrip(".") in _honorifics()) or (
                 chunk[0].ent_type_ == "PERSON" and len(chunk) > 1) or _generic(chunk):
             return None
@@ -448,7 +453,7 @@ def _bare_names(doc: Doc, start: int, end: int) -> list[str] | None:
             i -= 1
             continue
         break
-    return names or None
+    return (names, i + 1) if names else None
 
 
 def _body_name(doc: Doc, ent: Span, end: int) -> str:

@@ -7,7 +7,7 @@ import bisect
 import json
 from functools import cache
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from extract.pipeline import lexicon_spans, sentence
@@ -24,6 +24,14 @@ SKIPPABLE = frozenset({
 
 
 CLAUSE_BREAKS = frozenset({";", ":", "(", ")", "—", "–", "-"})
+
+
+def is_break(tok: Token) -> bool:
+    """A clause break; a hyphen only when spaced as a dash ("receive - poor hospitals"), not in "30-bed"."""
+    if tok.text == "-":
+        return bool(tok.whitespace_) and tok.i > 0 and bool(tok.doc[tok.i - 1].whitespace_)
+    return tok.text in CLAUSE_BREAKS
+_BE = frozenset({"is", "was", "are", "were", "been", "remains", "remained", "be"})
 _QUOTES = frozenset({"’", "'", '"', "”", "‘", "“"})
 
 
@@ -109,11 +117,12 @@ def cue_before(doc: Doc, grade: Span) -> tuple[int, tuple[int, int] | None] | No
                 i = earlier.start - 1
                 continue
         skippable = low in SKIPPABLE or tok.pos_ == "ADV" or low in ("rating", "judgement", "judgment", "of") or (
-            tok.is_punct and tok.text not in CLAUSE_BREAKS | {",", "."})
+            tok.is_punct and not is_break(tok) and tok.text not in (",", "."))
         if skippable and obj_end is None:
             i -= 1
             continue
-        in_object = obj_end is not None and tok.pos_ == "ADP" and low not in ("by", "as")
+        in_object = obj_end is not None and ((tok.pos_ == "ADP" and low not in ("by", "as")) or (
+            low in ("and", "&") and doc[i + 1].pos_ == "PROPN" and i > 0 and doc[i - 1].pos_ == "PROPN"))
         if in_object or tok.pos_ in ("NOUN", "PROPN", "DET", "ADJ", "PRON", "PART", "NUM") or low in ("'s", "’s"):
             if obj_end is None:
                 obj_end = i + 1
@@ -135,12 +144,16 @@ def attributive(doc: Doc, grade: Span) -> bool:
 
 def copula(doc: Doc, grade: Span) -> tuple[int, tuple[int, int]] | None:
     """ "medical care (including ...) was inadequate": a grade after a form of "be", with the words before it as
-    the subject to test. Only a graded service as subject makes this a verdict (see bodies.rated_service)."""
+    the subject to test. Only a graded service as subject (see bodies.rated_service), a verdict that is one
+    whatever the verb (`copula_grades`: "not fit for purpose") or "requires improvement" as a verb make this a
+    verdict."""
     sent_start = sentence(grade.doc, grade.start).start
     i = grade.start - 1
     while i > sent_start and (doc[i].text in _QUOTES or doc[i].pos_ == "ADV"):
         i -= 1
-    if i <= sent_start or doc[i].lower_ not in ("is", "was", "are", "were", "been", "remains", "remained"):
+    if grade[0].lower_ in ("requires", "require") and doc[i].lower_ not in _BE:
+        i += 1  # "the force requires improvement": the grade is its own verb
+    elif i <= sent_start or doc[i].lower_ not in _BE:
         return None
     be = i
     j = i - 1
@@ -152,7 +165,7 @@ def copula(doc: Doc, grade: Span) -> tuple[int, tuple[int, int]] | None:
         j -= 1
     end = j + 1
     k = j
-    while (k > sent_start and doc[k - 1].text not in CLAUSE_BREAKS and doc[k - 1].lower_ not in (
+    while (k > sent_start and not is_break(doc[k - 1]) and doc[k - 1].lower_ not in (
             "that", "which", "while", "but", "whereas", "although", "and")) or (
             k > sent_start and doc[k - 1].lower_ == "and" and end - k < 4):
         k -= 1
@@ -181,8 +194,8 @@ def status_prep(doc: Doc, grade: Span) -> bool:
 
 
 def hypothetical(doc: Doc, start: int, end: int) -> bool:
-    words = vocab()["hypothetical"]
-    return any(doc[i].lower_ in words for i in range(max(start, end - 8), end))
+    words = vocab()["hypothetical"]  # not the month: "inspected in May"
+    return any(doc[i].lower_ in words and doc[i].pos_ != "PROPN" for i in range(max(start, end - 8), end))
 
 
 def negated(doc: Doc, start: int, grade: Span, verb: int | None) -> bool:
@@ -206,7 +219,7 @@ def clause_start(doc: Doc, before: int) -> int:
     sent = sentence(doc, before)
     i = before - 1
     while i > sent.start:
-        if doc[i].text in CLAUSE_BREAKS or doc[i].lower_ in ("that", "which", "whether", "since", "because", "after",
+        if is_break(doc[i]) or doc[i].lower_ in ("that", "which", "whether", "since", "because", "after",
                                                                "while", "although", "when", "where", "but"):
             return i + 1
         i -= 1

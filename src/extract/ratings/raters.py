@@ -47,7 +47,12 @@ def verdict_date(ctx: Context, grade: Span) -> str | None:
     doc = ctx.doc
     sent = sentence(grade.doc, grade.start)
     dateline = ctx.article.published.span if ctx.article.published else None
-    after_limit = doc[min(grade.end + 4, sent.end - 1)].idx + 1 if grade.end < sent.end else grade.end_char
+    reach = grade.end + 4
+    if grade.end < sent.end and doc[grade.end].lower_ == "by":  # "rated good by the Care Quality Commission in May"
+        rater = next((e for e in ents_in(doc, grade.end + 1, grade.end + 3) if e.label_ == "ORG"), None)
+        if rater is not None:
+            reach = rater.end + 3
+    after_limit = doc[min(reach, sent.end - 1)].idx + 1 if grade.end < sent.end else grade.end_char
     best = None
     starts = [d.span[0] for d in ctx.dates]
     first = bisect.bisect_left(starts, sent.start_char)
