@@ -21,7 +21,9 @@ from extract.pipeline import sentence
 from extract.ratings.bodies import (
     ARTICLE_BODY,
     body_key,
+    domain_after,
     fullest_name,
+    is_domain,
     is_inspectorate,
     main_body,
     rated_service,
@@ -42,7 +44,7 @@ from extract.ratings.cues import (
     status_prep,
     vocab,
 )
-from extract.ratings.raters import rated_by, verdict_date
+from extract.ratings.raters import rated_by, report_date, verdict_date
 from extract.records import Mention, Rating
 from extract.resources import inspectorate_names
 
@@ -57,8 +59,9 @@ class _Verdict:
     rated_by: str | None
     date: str | None
     status: str
-    key: tuple[str, str] = ("", "")
+    key: tuple[str, ...] = ("", "")
     mentions: list[Span] = field(default_factory=list)
+    domain: bool = False  # the grade of a part ("safety"): it does not supersede the body's overall grade
 
 
 def extract_ratings(ctx: Context) -> list[Rating]:
@@ -66,7 +69,7 @@ def extract_ratings(ctx: Context) -> list[Rating]:
     main = main_body(doc)
     counts = Counter(inspectorate_names()[e.ent_id_] for e in doc.ents if is_inspectorate(e))
     main_inspectorate = counts.most_common(1)[0][0] if counts else None
-    verdicts: dict[tuple[str, str], _Verdict] = {}
+    verdicts: dict[tuple[str, ...], _Verdict] = {}
     recent: tuple[int, str] | None = None
     for grade in grade_spans(doc):
         kind, _, name = grade.id_.partition(":")
@@ -104,35 +107,51 @@ def extract_ratings(ctx: Context) -> list[Rating]:
                     anchor >= 2 and doc[anchor - 1].pos_ == "AUX" and doc[anchor - 2].text == ","):
                 # "Elm Lodge, a home that cares for older people, was rated good": the relative clause is an aside
                 subject = rated_subject(doc, clause_start(doc, clause - 1), anchor, fallback, recent)
+            elif doc[clause - 1].text in ("–", "—", "-", ")"):
+                # "Elm School – which opened in 2012 – was placed in special measures": the subject before the aside
+                opener = next((k for k in range(clause - 2, sent_start - 1, -1)
+                               if doc[k].text == ("(" if doc[clause - 1].text == ")" else doc[clause - 1].text)), None)
+                if opener is not None:
+                    subject = rated_subject(doc, clause_start(doc, opener), opener, fallback, recent)
         if subject is None and by_noun:
             subject = rated_subject(doc, sent_start, grade.start, fallback, recent)
         if subject is None:
             continue
         bodies, service = subject
+        service = domain_after(doc, grade) or service
+        domain = is_domain(service)
         recent = (grade.end, bodies[-1])
         previous = is_previous(doc, grade, clause)
         date = None if after_from(doc, grade) else verdict_date(ctx, grade)
         for body in bodies:
             key = (name, body_key(body))
+            if key in verdicts and date and verdicts[key].date and verdicts[key].date != date:
+                key = (name, body_key(body), date)  # the same grade given on another date: another verdict
             if key in verdicts:
                 known = verdicts[key]
                 known.mentions.append(grade)
                 known.date = known.date or date
                 known.service = known.service or service
+                known.domain = known.domain and domain
                 if previous:
                     known.status = "previous"
                 continue
             verdicts[key] = _Verdict(
                 grade=name, kind=kind, span=grade, organisations=[body], service=service,
                 rated_by=rated_by(ctx, grade, main_inspectorate), date=date,
-                status="previous" if previous else "current", key=key, mentions=[grade],
+                status="previous" if previous else "current", key=key, mentions=[grade], domain=domain,
             )
     _resolve_article_body(verdicts, main)
+    _fold_failing(verdicts)
     _supersede(list(verdicts.values()))
+    released = report_date(ctx)
+    for v in verdicts.values():
+        if v.status == "current" and v.date is None:
+            v.date = released
     return [_record(v, ctx) for v in verdicts.values()]
 
 
-def _resolve_article_body(verdicts: dict[tuple[str, str], _Verdict], main: str | None) -> None:
+def _resolve_article_body(verdicts: dict[tuple[str, ...], _Verdict], main: str | None) -> None:
     """ "The trust was rated inadequate": the body is the one the article rates by name, else the one it names most."""
     named = Counter(v.organisations[0] for v in verdicts.values() if v.organisations[0] != ARTICLE_BODY)
     body = named.most_common(1)[0][0] if named else main
@@ -154,11 +173,25 @@ def _resolve_article_body(verdicts: dict[tuple[str, str], _Verdict], main: str |
             verdicts[target] = verdict
 
 
+def _fold_failing(verdicts: dict[tuple[str, ...], _Verdict]) -> None:
+    """ "declared failing and placed in special measures": one verdict in two words; "failing" stands alone only
+    where no special measures are reported for the body in the same sentence."""
+    for key in [k for k in verdicts if k[0] == "failing"]:
+        measures = verdicts.get(("special measures", key[1]))
+        if measures is None:
+            continue
+        sents = {sentence(m.doc, m.start).start for m in measures.mentions}
+        failing = verdicts[key]
+        if any(sentence(m.doc, m.start).start in sents for m in failing.mentions):
+            del verdicts[key]
+            measures.mentions = sorted(measures.mentions + failing.mentions, key=lambda m: m.start)
+
+
 def _supersede(verdicts: list[_Verdict]) -> None:
-    """Of two grades for one body only the latest stands."""
+    """Of two overall grades for one body only the latest stands."""
     by_body: dict[str, list[_Verdict]] = {}
     for v in verdicts:
-        if v.kind == "grade":
+        if v.kind == "grade" and not v.domain:
             by_body.setdefault(v.key[1], []).append(v)
     for group in by_body.values():
         current = [v for v in group if v.status == "current"]

@@ -302,6 +302,32 @@ def _located(doc: Doc, ents: list[Span]) -> list[Span]:
     return kept
 
 
+def is_domain(service: str | None) -> bool:
+    """A part an inspectorate grades on its own ("safety", "maternity services"), whose grade stands beside the
+    body's overall one rather than replacing it."""
+    return service is not None and _services_pattern().search(service.lower()) is not None
+
+
+def domain_after(doc: Doc, grade: Span) -> str | None:
+    """ "rated inadequate for safety", "'good' in other key areas including surgery": the part graded, named after
+    the grade. "In every area" grades the whole body, so it is no part."""
+    i = grade.end
+    while i < len(doc) and doc[i].text in ("'", "’", '"', "”"):
+        i += 1
+    if i >= len(doc) or doc[i].lower_ not in ("for", "in", "at"):
+        return None
+    stop = i + 1
+    while stop < min(len(doc), i + 14) and not doc[stop].is_punct and "\n" not in doc[stop].text:
+        stop += 1
+    phrase = doc[i + 1 : stop]
+    if not len(phrase) or phrase[0].lower_ in ("every", "all", "each", "most", "any"):
+        return None
+    named = rated_service(doc, phrase.start, phrase.end)
+    if named is not None:
+        return named
+    return phrase.text if any(t.lower_ in ("area", "areas", "domains", "categories") for t in phrase) else None
+
+
 def _generic(ent: Span) -> bool:
     """ "Children's", "Council": words that name no particular body."""
     words = read_words("officials/not_name_words.txt")

@@ -52,6 +52,11 @@ def verdict_date(ctx: Context, grade: Span) -> str | None:
         rater = next((e for e in ents_in(doc, grade.end + 1, grade.end + 3) if e.label_ == "ORG"), None)
         if rater is not None:
             reach = rater.end + 3
+    k = grade.end
+    while k < min(sent.end, grade.end + 8) and doc[k].lower_ not in ("when", "after", "following"):
+        k += 1
+    if k < min(sent.end, grade.end + 8):  # "rated good when Ofsted last visited in February 2013"
+        reach = max(reach, k + 6)
     after_limit = doc[min(reach, sent.end - 1)].idx + 1 if grade.end < sent.end else grade.end_char
     best = None
     starts = [d.span[0] for d in ctx.dates]
@@ -70,3 +75,29 @@ def verdict_date(ctx: Context, grade: Span) -> str | None:
             if best is None or distance < best[0]:
                 best = (distance, d.value)
     return best[1] if best else None
+
+
+_REPORT_NOUNS = frozenset({"report", "letter", "assessment", "findings", "inspection", "judgement", "judgment",
+                           "verdict", "review", "ratings", "rating"})
+_RELEASE_VERBS = frozenset({"published", "publishes", "released", "releases", "issued", "issues", "out"})
+
+
+def report_date(ctx: Context) -> str | None:
+    """When the article's report came out ("The report, published yesterday, ..."): the date of a verdict the
+    article gives as today's news without dating it."""
+    doc = ctx.doc
+    dateline = ctx.article.published.span if ctx.article.published else None
+    for d in ctx.dates:
+        start, end = d.span
+        if not d.value or d.granularity not in ("day", "week", "month") or d.value.startswith(("P", "X")):
+            continue
+        if dateline and start < dateline[1] and dateline[0] < end:
+            continue
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is None:
+            continue
+        sent = sentence(doc, span.start)
+        words = {t.lower_ for t in sent}
+        if words & _REPORT_NOUNS and words & _RELEASE_VERBS:
+            return d.value
+    return None
