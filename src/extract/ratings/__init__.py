@@ -118,11 +118,18 @@ def extract_ratings(ctx: Context) -> list[Rating]:
         if subject is None:
             continue
         bodies, service = subject
-        service = domain_after(doc, grade) or service
-        domain = is_domain(service)
+        part = domain_after(doc, grade)
+        service = part or service
+        domain = part is not None or is_domain(service)
         recent = (grade.end, bodies[-1])
         previous = is_previous(doc, grade, clause)
-        date = None if after_from(doc, grade) else verdict_date(ctx, grade)
+        # the grade left behind ("from inadequate to good in May") is undated unless an apposition dates it
+        if not after_from(doc, grade):
+            date = verdict_date(ctx, grade)
+        elif grade.end < len(doc) and doc[grade.end].text == ",":
+            date = verdict_date(ctx, grade, before=False)
+        else:
+            date = None
         for body in bodies:
             key = (name, body_key(body))
             if key in verdicts and date and verdicts[key].date and verdicts[key].date != date:

@@ -10,7 +10,7 @@ from functools import cache
 
 from spacy.tokens import Doc, Span, Token
 
-from extract.ratings.cues import SKIPPABLE, body_kinds, ents_in, vocab
+from extract.ratings.cues import SKIPPABLE, body_kinds, ents_in, grade_spans_by_start, vocab
 from extract.resources import inspectorate_names, read_jsonl, read_list, read_words
 
 ARTICLE_BODY = "\x00article body"
@@ -222,7 +222,11 @@ def rated_subject(doc: Doc, start: int, end: int, main: bool,
         stop = end
         while stop > head.i + 1 and doc[stop - 1].pos_ in ("AUX", "PART", "ADV", "PUNCT", "VERB"):
             stop -= 1
-        service = doc[head.i : stop].text.strip(" ,")
+        first = head.i  # "maternity services", "urgent and emergency care service": the part, with its modifiers
+        while first - 1 >= start and (doc[first - 1].pos_ in ("NOUN", "ADJ", "PROPN") or (
+                doc[first - 1].lower_ == "and" and first - 2 >= start and doc[first - 2].pos_ in ("NOUN", "ADJ"))):
+            first -= 1
+        service = doc[first:stop].text.strip(" ,")
         service = service if 0 < len(service) <= 80 else None
     return [ARTICLE_BODY], service
 
@@ -314,6 +318,13 @@ def domain_after(doc: Doc, grade: Span) -> str | None:
     i = grade.end
     while i < len(doc) and doc[i].text in ("'", "’", '"', "”"):
         i += 1
+    coordinated = grade_spans_by_start(doc)
+    if i + 1 < len(doc) and doc[i].lower_ in ("and", "or"):  # "'outstanding' and 'good' in other areas"
+        j = i + 1
+        while j < len(doc) and doc[j].text in ("'", "‘", '"', "“"):
+            j += 1
+        if j in coordinated:
+            return domain_after(doc, coordinated[j])
     if i >= len(doc) or doc[i].lower_ not in ("for", "in", "at"):
         return None
     stop = i + 1

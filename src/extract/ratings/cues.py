@@ -73,6 +73,10 @@ def grade_spans(doc: Doc) -> list[Span]:
     return cached
 
 
+def grade_spans_by_start(doc: Doc) -> dict[int, Span]:
+    return {g.start: g for g in grade_spans(doc)}
+
+
 def grades_by_end(doc: Doc) -> dict[int, Span]:
     cached = doc.user_data.get("extract_grades")
     if cached is None:
@@ -234,10 +238,20 @@ def after_from(doc: Doc, grade: Span) -> bool:
     return before >= sentence(grade.doc, grade.start).start and doc[before].lower_ == "from"
 
 
+_TIME_UNITS = frozenset({"month", "week", "year", "summer", "autumn", "winter", "spring", "term", "night", "this",
+                         "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
+
+
+def _dating(doc: Doc, i: int) -> bool:
+    """ "last month", "earlier this year": a time of the verdict, not a sign it is history."""
+    return i + 1 < len(doc) and doc[i + 1].lower_ in _TIME_UNITS
+
+
 def is_previous(doc: Doc, grade: Span, clause: int) -> bool:
+    """ "previously rated", "had been judged", "upgraded from ...": a verdict since replaced."""
     if after_from(doc, grade):
         return True
     words = vocab()["previous"]
-    return any(doc[i].lower_ in words for i in range(clause, grade.start)) or any(
+    return any(doc[i].lower_ in words and not _dating(doc, i) for i in range(clause, grade.start)) or any(
         doc[i].lower_ in ("had",) and doc[i + 1].lower_ == "been" for i in range(clause, grade.start - 1)
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bisect
 
-from spacy.tokens import Span
+from spacy.tokens import Doc, Span
 
 from extract.context import Context
 from extract.pipeline import sentence
@@ -41,9 +41,10 @@ def _without_owner(name: str) -> str:
     return name
 
 
-def verdict_date(ctx: Context, grade: Span) -> str | None:
+def verdict_date(ctx: Context, grade: Span, before: bool = True) -> str | None:
     """The date the verdict was given: right after the grade ("judged inadequate in November 2016") or before
-    it in the sentence ("Earlier this month Ofsted ..."), the nearest first; never the dateline."""
+    it in the sentence ("Earlier this month Ofsted ..."), the nearest first; never the dateline. `before` False
+    looks only after it ("from good, the rating it was given in July 2016")."""
     doc = ctx.doc
     sent = sentence(grade.doc, grade.start)
     dateline = ctx.article.published.span if ctx.article.published else None
@@ -57,6 +58,8 @@ def verdict_date(ctx: Context, grade: Span) -> str | None:
         k += 1
     if k < min(sent.end, grade.end + 8):  # "rated good when Ofsted last visited in February 2013"
         reach = max(reach, k + 6)
+    if not before:
+        reach = sent.end
     after_limit = doc[min(reach, sent.end - 1)].idx + 1 if grade.end < sent.end else grade.end_char
     best = None
     starts = [d.span[0] for d in ctx.dates]
@@ -70,11 +73,18 @@ def verdict_date(ctx: Context, grade: Span) -> str | None:
         between = ctx.text[min(start, grade.start_char) : max(end, grade.end_char)]
         if not (sent.start_char <= start and end <= sent.end_char) or "\n" in between:
             continue
+        if start < grade.start_char and (not before or _contrast(doc, end, grade.start_char)):
+            continue  # "rated good in 2015 but is now rated requires improvement": 2015 is the other verdict's
         if grade.end_char <= start < after_limit or start < grade.start_char:
             distance = abs(start - grade.start_char)
             if best is None or distance < best[0]:
                 best = (distance, d.value)
     return best[1] if best else None
+
+
+def _contrast(doc: Doc, start_char: int, end_char: int) -> bool:
+    span = doc.char_span(start_char, end_char, alignment_mode="expand")
+    return span is not None and any(t.lower_ in ("but", "while", "whereas", "now", ";") for t in span)
 
 
 _REPORT_NOUNS = frozenset({"report", "letter", "assessment", "findings", "inspection", "judgement", "judgment",
