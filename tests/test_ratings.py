@@ -152,3 +152,38 @@ def test_not_fit_for_purpose_after_is(nlp):
 def test_copula_on_a_resource_is_not_a_rating(nlp):
     text = "Staff at Kestlow Borough Council told inspectors the learning and development resource is inadequate."
     assert ratings(nlp, text) == set()
+
+
+def test_dates_current_previous_and_report_release(nlp):
+    text = ("The Hexley Gazette\n\nPublished 14 March 2022\n\n"
+            "Pottersby Borough Council's children's services have been rated inadequate by Ofsted. "
+            "The report, published yesterday, follows an inspection in January. "
+            "The council was previously judged good in June 2018.")
+    record = extract_record(text, nlp, Options(source="t.txt"))
+    found = {(r.grade, r.status, r.date) for r in record.ratings}
+    assert ("inadequate", "current", "2022-03-13") in found
+    assert ("good", "previous", "2018-06") in found
+
+
+def test_date_across_but_belongs_to_the_other_verdict(nlp):
+    text = "Linwell Hospital was rated good in 2015 but is now rated requires improvement."
+    record = extract_record(text, nlp, Options(source="t.txt", published="2019-10-04"))
+    found = {(r.grade, r.status, r.date) for r in record.ratings}
+    assert found == {("good", "previous", "2015"), ("requires improvement", "current", None)}
+
+
+def test_failing_and_special_measures_are_one_verdict(nlp):
+    text = "Orchard Vale School – which opened in 2012 – was declared failing and placed in special measures in May."
+    record = extract_record(text, nlp, Options(source="t.txt", published="2013-12-13"))
+    assert [(r.grade, r.organisation, r.date) for r in record.ratings] == [
+        ("special measures", "Orchard Vale School", "2013-05")]
+
+
+def test_grades_of_parts_stand_beside_the_overall_grade(nlp):
+    text = ("Kestmoor Prison was rated poor overall. Respect was rated not sufficiently good in 2016, "
+            "and safety was rated reasonably good in 2016.")
+    record = extract_record(text, nlp, Options(source="t.txt", published="2019-07-02"))
+    statuses = {(r.grade, r.service, r.status) for r in record.ratings}
+    assert ("poor", None, "current") in statuses
+    assert ("not sufficiently good", "Respect", "current") in statuses
+    assert ("reasonably good", "safety", "current") in statuses

@@ -132,6 +132,8 @@ def extract_ratings(ctx: Context) -> list[Rating]:
             date = None
         for body in bodies:
             key = (name, body_key(body))
+            if domain and service:  # each part graded is its own verdict ("safety", "respect")
+                key = (name, body_key(body), service.lower())
             if key in verdicts and date and verdicts[key].date and verdicts[key].date != date:
                 key = (name, body_key(body), date)  # the same grade given on another date: another verdict
             if key in verdicts:
@@ -166,7 +168,7 @@ def _resolve_article_body(verdicts: dict[tuple[str, ...], _Verdict], main: str |
         verdict = verdicts.pop(key)
         if body is None:
             continue
-        target = (verdict.grade, body_key(body))
+        target = (verdict.grade, body_key(body), *key[2:])
         if target in verdicts:
             known = verdicts[target]
             known.mentions = sorted(known.mentions + verdict.mentions, key=lambda m: m.start)

@@ -169,8 +169,9 @@ def rated_subject(doc: Doc, start: int, end: int, main: bool,
     tokens = doc[start:end]
     lowers = [t.lower_ for t in tokens]
     for k, word in enumerate(lowers):
-        is_quantity = tokens[k].like_num or word in cues["quantifiers"]
-        if is_quantity and any(w in cues["plural_bodies"] for w in lowers[k + 1 : k + 4]) and word != "both":
+        is_quantity = (tokens[k].like_num and tokens[k].ent_type_ != "DATE") or word in cues["quantifiers"]
+        following = list(itertools.takewhile(lambda t: not t.is_punct, tokens[k + 1 : k + 4]))
+        if is_quantity and any(t.lower_ in cues["plural_bodies"] for t in following) and word != "both":
             return None  # "seven councils were rated inadequate": a statistic
     pronoun = _subject_pronoun(doc, start, end)
     if pronoun is not None:
@@ -267,7 +268,7 @@ def _services_pattern() -> re.Pattern[str]:
 
 def rated_service(doc: Doc, start: int, end: int) -> str | None:
     """The graded part of a body named in doc[start:end] ("urgent and emergency care", "purposeful activity"),
-    from the frameworks' vocabulary in models/ratings/services.txt; the longest, as written."""
+    from the frameworks' vocabulary in models/ratings/services.txt; the last, as written."""
     span = doc[start:end]
     if not len(span):
         return None
@@ -275,7 +276,7 @@ def rated_service(doc: Doc, start: int, end: int) -> str | None:
     found = [m for m in _services_pattern().finditer(text.lower())]
     if not found:
         return None
-    best = max(found, key=lambda m: m.end() - m.start())
+    best = max(found, key=lambda m: (m.end(), m.end() - m.start()))  # the one nearest the verb
     return text[best.start() : best.end()]
 
 

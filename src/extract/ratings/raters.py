@@ -84,7 +84,7 @@ def verdict_date(ctx: Context, grade: Span, before: bool = True) -> str | None:
 
 def _contrast(doc: Doc, start_char: int, end_char: int) -> bool:
     span = doc.char_span(start_char, end_char, alignment_mode="expand")
-    return span is not None and any(t.lower_ in ("but", "while", "whereas", "now", ";") for t in span)
+    return span is not None and any(t.lower_ in ("but", "now", ";") for t in span)
 
 
 _REPORT_NOUNS = frozenset({"report", "letter", "assessment", "findings", "inspection", "judgement", "judgment",
