@@ -66,6 +66,8 @@ class _Verdict:
 
 def extract_ratings(ctx: Context) -> list[Rating]:
     doc = ctx.doc
+    if not grade_spans(doc):
+        return []  # most articles: no grade word, nothing to resolve
     main = main_body(doc)
     counts = Counter(inspectorate_names()[e.ent_id_] for e in doc.ents if is_inspectorate(e))
     main_inspectorate = counts.most_common(1)[0][0] if counts else None

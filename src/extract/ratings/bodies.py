@@ -482,7 +482,12 @@ def _bare_names(doc: Doc, start: int, end: int) -> tuple[list[str], int] | None:
         chunk = doc[k : i + 1]
         if k > 0 and doc[k - 1].lower_ in ("in", "at", "near", "of", "from", "for"):
             return None  # "Brackenhill Academy in Oxley has been rated": where the body is
-        if (k > 0 and doc[k - 1].lower_.rstrip(".") in _honorifics()) or (
+        h = k - 1
+        while h > start and (doc[h].text == "-" or _is_name(doc[h])) and "\n" not in doc[h].whitespace_:
+            if doc[h].lower_.rstrip(".") in _honorifics():
+                break
+            h -= 1
+        if (h >= 0 and doc[h].lower_.rstrip(".") in _honorifics()) or (
                 chunk[0].ent_type_ == "PERSON" and len(chunk) > 1) or _generic(chunk):
             return None
         names.insert(0, chunk.text)

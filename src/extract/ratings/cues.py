@@ -143,7 +143,17 @@ def attributive(doc: Doc, grade: Span) -> bool:
     i = grade.end
     while i < len(doc) and doc[i].text in _QUOTES:
         i += 1
-    return i < len(doc) and doc[i].lower_ in vocab()["plural_bodies"]
+    if i >= len(doc):
+        return False
+    nxt = doc[i]
+    if nxt.lower_ in vocab()["plural_bodies"]:
+        return True
+    # "has got a very good point": a grade on a noun that is neither a rating nor a body describes that noun
+    cues = vocab()
+    if nxt.pos_ != "NOUN" or i != grade.end or nxt.lower_ in cues["nouns"] or grade[0].lower_.startswith("requir"):
+        return False
+    compound = i + 1 < len(doc) and doc[i + 1].pos_ == "NOUN"  # "a good team spirit"
+    return nxt.lower_ not in cues["body_heads"] or compound
 
 
 def copula(doc: Doc, grade: Span) -> tuple[int, tuple[int, int]] | None:
