@@ -21,12 +21,9 @@ from extract.pipeline import sentence
 from extract.ratings.bodies import (
     ARTICLE_BODY,
     body_key,
-    domain_after,
     fullest_name,
-    is_domain,
     is_inspectorate,
     main_body,
-    rated_service,
     rated_subject,
 )
 from extract.ratings.cues import (
@@ -45,6 +42,7 @@ from extract.ratings.cues import (
     vocab,
 )
 from extract.ratings.raters import rated_by, report_date, verdict_date
+from extract.ratings.services import domain_after, is_domain, rated_service
 from extract.records import Mention, Rating
 from extract.resources import inspectorate_names
 
