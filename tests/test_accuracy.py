@@ -1,4 +1,5 @@
-"""Accuracy floor, pinned in CI: the shared scorer on the dev set and on the samples' hand annotations.
+"""Accuracy floor, pinned in CI: the shared scorer on the wide set of real articles, the dev set and the
+samples' hand annotations.
 
 The floors live in tests/accuracy_floor.json; raise them when the extractor improves, never lower them
 to make a change pass. The dev set and the scorer come from ../shared (skipped where it is absent).
@@ -57,3 +58,9 @@ def test_dev_set_accuracy_floor(nlp, tmp_path):
 def test_samples_accuracy_floor(nlp, tmp_path):
     scores = _score(nlp, SAMPLES, SAMPLES / "gold", tmp_path)
     assert not _below_floor(scores, FLOORS["samples"])
+
+
+@pytest.mark.skipif(not SCORER.exists(), reason="../shared/tools/score.py is not beside the checkout")
+def test_wide_set_accuracy_floor(nlp, tmp_path):
+    scores = _score(nlp, SHARED / "corpus" / "wide", SHARED / "gold" / "wide", tmp_path)
+    assert not _below_floor(scores, FLOORS["wide"])

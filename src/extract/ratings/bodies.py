@@ -111,7 +111,7 @@ def named_bodies(doc: Doc) -> list[tuple[int, int, str, str]]:
 
 
 def _name_word(tok: Token) -> bool:
-    """A capitalised word inside a name, whatever the tagger made of it ("All" in "All Stars Nursery")."""
+    """A capitalised word inside a name, whatever the tagger made of it ("All" in "All Saints Nursery")."""
     if not tok.text[:1].isupper() or not tok.is_alpha or "\n" in tok.whitespace_ or tok.lower_ in ("the", "a", "an"):
         return False
     return tok.pos_ == "PROPN" or (tok.pos_ in ("DET", "ADJ", "NOUN", "NUM") and not tok.is_sent_start)
