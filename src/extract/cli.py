@@ -93,7 +93,11 @@ def _model(ctx: click.Context, param: click.Parameter, value: str | None) -> str
 
 def _targets(output: str | None, pretty: bool, state: str | None, paths: tuple[str, ...]) -> tuple[Path | None,
                                                                                                    Path | None]:
-    """The output file or folder, refusing what cannot work or would overwrite an input."""
+    """The output file or folder, refusing what cannot work or would overwrite an input (files inside
+    folders given as inputs are checked again by the run)."""
+    given = {os.path.realpath(p) for p in paths if p != "-"}
+    if state and os.path.realpath(state) in given:
+        raise click.UsageError(f"--state {one_line(state)} is one of the inputs: refusing to overwrite it")
     if not output:
         return None, None
     if Path(output).is_dir() or output.endswith(("/", os.sep)):
@@ -103,11 +107,10 @@ def _targets(output: str | None, pretty: bool, state: str | None, paths: tuple[s
         raise click.UsageError("--pretty cannot be used with -o FILE: a JSON Lines file holds one record per line")
     if not (target.parent if str(target.parent) else Path(".")).is_dir():
         raise click.UsageError(f"-o {one_line(output)}: folder {one_line(str(target.parent))} does not exist")
-    given = {os.path.realpath(p) for p in paths if p != "-"}
     if os.path.realpath(target) in given:
         raise click.UsageError(f"-o {one_line(output)} is one of the inputs: refusing to overwrite it")
-    if state and os.path.realpath(state) in given | {os.path.realpath(target)}:
-        raise click.UsageError(f"--state {one_line(state)} is one of the inputs or the output")
+    if state and os.path.realpath(state) == os.path.realpath(target):
+        raise click.UsageError("-o and --state name the same file")
     return target, None
 
 

@@ -216,6 +216,15 @@ def results(work: list[Item], init_args: tuple, jobs: int, stopped: Callable[[],
     yield from _pooled(deque((chunk, 0) for chunk in _chunks(work, size)), init_args, jobs, stopped)
 
 
+def _end_broken(pool: ProcessPoolExecutor) -> None:
+    """Stop a broken pool for good. Its surviving workers ignore SIGTERM (the parent decides when to stop),
+    which is all the executor sends them, and it then waits for them forever: kill them."""
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        with contextlib.suppress(OSError, AttributeError, ValueError):
+            process.kill()
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
 def _pooled(pending: deque[tuple[list[Item], int]], init_args: tuple, jobs: int,
             stopped: Callable[[], bool]) -> Iterator[Outcome]:
     """Run (chunk, attempt) pairs on a pool, in order, surviving workers that die (see the module docstring)."""
@@ -229,28 +238,39 @@ def _pooled(pending: deque[tuple[list[Item], int]], init_args: tuple, jobs: int,
         while pending or window:
             careful = any(attempt for _, attempt in pending) or any(attempt for _, _, attempt in window)
             limit = 1 if careful else jobs * 3
+            broken = False
             while pending and len(window) < limit and not stopped():
-                chunk, attempt = pending.popleft()
-                window.append((pool.submit(process_chunk, chunk), chunk, attempt))
-            if not window:
+                chunk, attempt = pending[0]
+                try:
+                    future = pool.submit(process_chunk, chunk)
+                except BrokenProcessPool:  # a worker died since the last result: handled below
+                    broken = True
+                    break
+                pending.popleft()
+                window.append((future, chunk, attempt))
+            if not window and not broken:
                 return
-            future, chunk, attempt = window.popleft()
             try:
+                if not window:
+                    raise BrokenProcessPool("a worker died")
+                future, chunk, attempt = window[0]
                 outcomes = future.result()
+                window.popleft()
             except BrokenProcessPool:
-                lost = [(chunk, attempt), *((c, a) for _, c, a in window)]
+                lost = [(c, a) for _, c, a in window]
                 window.clear()
-                pool.shutdown(wait=False, cancel_futures=True)
+                _end_broken(pool)
                 if stopped():
                     return
                 pool = new_pool()
-                if attempt and len(lost) == 1 and len(chunk) == 1:  # alone, and retried: this input kills workers
-                    yield Outcome(chunk[0].source, error=WORKER_DIED)
-                    continue
-                # alone and retried: one of its inputs kills workers, so each gets a try of its own; in flight
-                # together: which one died is unknown, so each chunk gets a retry alone
-                alone = attempt and len(lost) == 1
-                retry = [([item], 1) for item in chunk] if alone else [(c, a + 1) for c, a in lost]
+                if len(lost) == 1 and lost[0][1]:  # alone, and a retry: it holds an input that kills workers
+                    chunk = lost[0][0]
+                    if len(chunk) == 1:
+                        yield Outcome(chunk[0].source, error=WORKER_DIED)
+                        continue
+                    retry = [([item], 1) for item in chunk]  # each input gets a try of its own
+                else:  # in flight together: which one died is unknown, so each chunk gets a retry alone
+                    retry = [(c, a + 1) for c, a in lost]
                 pending.extendleft(reversed(retry))
                 continue
             yield from outcomes
