@@ -225,12 +225,14 @@ def _end_broken(pool: ProcessPoolExecutor) -> None:
     pool.shutdown(wait=False, cancel_futures=True)
 
 
-def _pooled(pending: deque[tuple[list[Item], int]], init_args: tuple, jobs: int,
-            stopped: Callable[[], bool]) -> Iterator[Outcome]:
-    """Run (chunk, attempt) pairs on a pool, in order, surviving workers that die (see the module docstring)."""
+def _pooled(pending: deque[tuple[list[Item], int]], init_args: tuple, jobs: int, stopped: Callable[[], bool],
+            task: Callable[[list[Item]], list[Outcome]] = process_chunk,
+            initializer: Callable[..., None] = init_worker) -> Iterator[Outcome]:
+    """Run (chunk, attempt) pairs on a pool, in order, surviving workers that die (see the module docstring).
+    `task` and `initializer` are the worker's functions, replaceable for tests."""
 
     def new_pool() -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(jobs, initializer=init_worker, initargs=(*init_args, True, os.getpid()))
+        return ProcessPoolExecutor(jobs, initializer=initializer, initargs=(*init_args, True, os.getpid()))
 
     pool = new_pool()
     window: deque[tuple[Future, list[Item], int]] = deque()
@@ -242,7 +244,7 @@ def _pooled(pending: deque[tuple[list[Item], int]], init_args: tuple, jobs: int,
             while pending and len(window) < limit and not stopped():
                 chunk, attempt = pending[0]
                 try:
-                    future = pool.submit(process_chunk, chunk)
+                    future = pool.submit(task, chunk)
                 except BrokenProcessPool:  # a worker died since the last result: handled below
                     broken = True
                     break
