@@ -41,15 +41,20 @@ def test_file_names_that_are_not_utf8_are_processed_and_recorded(tmp_path, with_
 
 
 def test_folders_nested_a_thousand_deep(tmp_path):
-    deep = tmp_path / "in"
-    deep.mkdir()
+    levels = [tmp_path / "in"]
     for _ in range(1000):  # not mkdir(parents=True): it recurses too
-        deep = deep / "d"
-        deep.mkdir()
-    (deep / "a.txt").write_text(ARTICLE, encoding="utf-8")
-    result = run(["-j", "1", str(tmp_path / "in")])
-    assert result.exit_code == 0, result.stderr
-    assert len(records(result.stdout)) == 1
+        levels.append(levels[-1] / "d")
+    for level in levels:
+        level.mkdir()
+    (levels[-1] / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    try:
+        result = run(["-j", "1", str(tmp_path / "in")])
+        assert result.exit_code == 0, result.stderr
+        assert len(records(result.stdout)) == 1
+    finally:  # bottom up: pytest's own clean-up of old temporary folders recurses and would fail on this
+        (levels[-1] / "a.txt").unlink()
+        for level in reversed(levels):
+            level.rmdir()
 
 
 @pytest.mark.parametrize(("row", "says"), [

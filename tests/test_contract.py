@@ -289,13 +289,16 @@ def test_a_worker_killed_by_sigkill_does_not_hang_the_run(tmp_path):
     proc = subprocess.Popen([*_command(), "-j", "2", "-o", f"{out}/", str(tmp_path / "in")],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     _wait_for(lambda: out.is_dir() and any(out.glob("*.json")) and _workers(proc.pid), proc)
-    os.kill(_workers(proc.pid)[0], signal.SIGKILL)
+    workers = _workers(proc.pid)
+    os.kill(workers[0], signal.SIGKILL)
     try:
         _, err = proc.communicate(timeout=TIMEOUT)
     except subprocess.TimeoutExpired:
+        for pid in {*workers, *_workers(proc.pid)}:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
         proc.kill()
-        for worker in _workers(proc.pid):
-            os.kill(worker, signal.SIGKILL)
+        proc.communicate()
         pytest.fail("the run hung after a worker was killed")
     assert "Traceback" not in err
     assert proc.returncode == 0, err  # the chunks of the dead worker were retried

@@ -148,14 +148,26 @@ def run_command(paths: tuple[str, ...], output: str | None, pretty: bool, publis
     show_bar = not quiet and sys.stderr.isatty() and not (settings.output is None and settings.output_dir is None
                                                           and sys.stdout.isatty())
 
+    total = 0
+
     def on_total(n: int) -> None:
+        nonlocal total
+        total = n
+
+    def progress(n: int) -> None:
+        """The bar starts with the first record, so the model's loading time does not skew its rate and ETA."""
         nonlocal bar
-        if show_bar and n:
-            bar = click.progressbar(length=n, label="articles", file=sys.stderr, show_eta=True, show_pos=True)
+        if bar is None and show_bar and total:
+            bar = click.progressbar(length=total, label="articles", file=sys.stderr, show_eta=True, show_pos=True)
             bar.__enter__()
+        if bar is not None:
+            bar.update(n)
 
     try:
-        summary = run(settings, report, progress=lambda n: bar.update(n) if bar else None, on_total=on_total)
+        summary = run(settings, report, progress=progress, on_total=on_total)
+    except KeyboardInterrupt:  # before the run could install its own handling (while listing inputs)
+        click.echo("extract: interrupted", err=True)
+        sys.exit(1)
     except BrokenPipeError:
         _quiet_exit()  # `extract DIR | head -1`: the reader has gone, as with any Unix tool
     except RunRefused as err:
@@ -163,7 +175,7 @@ def run_command(paths: tuple[str, ...], output: str | None, pretty: bool, publis
     except (StateError, WorkerSetupError) as err:
         raise click.ClickException(one_line(str(err))) from err
     except OSError as err:
-        raise click.ClickException(one_line(f"{err.filename + ': ' if err.filename else ''}"
+        raise click.ClickException(one_line(f"{str(err.filename) + ': ' if err.filename else ''}"
                                             f"{err.strerror or err}")) from err
     finally:
         if bar is not None:
