@@ -66,25 +66,27 @@ class FileSink:
         return self.path.name
 
     def commit(self) -> None:
-        """Put the file in place: the previous file's records not redone (with `carry`), then this run's."""
-        if not (self.carry and self.path.is_file()):
-            self.spool.commit()
-            return
-        merged = AtomicFile(self.path)
+        """Put the file in place: the previous file's records not redone (with `carry`), then this run's.
+        On any error the previous file stays as it was and no temporary file is left."""
         try:
-            with open(self.path, encoding="utf-8", errors="surrogateescape", newline="") as old:
-                for line in old:
-                    if record_source(line) not in self.written and line.strip():
-                        merged.write(line if line.endswith("\n") else line + "\n")
-            self.spool.fh.flush()
-            with open(self.spool._tmp, encoding="utf-8", newline="") as new:
-                shutil.copyfileobj(new, merged.fh)
-        except BaseException:
-            merged.discard()
-            self.spool.discard()
-            raise
-        merged.commit()
-        self.spool.discard()
+            if not (self.carry and self.path.is_file()):
+                self.spool.commit()
+                return
+            merged = AtomicFile(self.path)
+            try:
+                with open(self.path, encoding="utf-8", errors="replace", newline="") as old:
+                    for line in old:
+                        if record_source(line) not in self.written and line.strip():
+                            merged.write(line if line.endswith("\n") else line + "\n")
+                self.spool.fh.flush()
+                with open(self.spool._tmp, encoding="utf-8", newline="") as new:
+                    shutil.copyfileobj(new, merged.fh)
+            except BaseException:
+                merged.discard()
+                raise
+            merged.commit()
+        finally:
+            self.spool.discard()  # after a commit its temporary file is gone already: nothing happens
 
     def abort(self) -> None:
         self.spool.discard()
