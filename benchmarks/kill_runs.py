@@ -2,9 +2,10 @@
 
 Usage: python benchmarks/kill_runs.py [--kills 20] [--files 600] [--jobs 2] [--seed 1]
 
-Half the kills go to runs writing `-o DIR/`, half to runs writing `-o FILE`, both with `--state`. Each
-kill is a SIGKILL of the main process, a SIGKILL of a worker or a SIGTERM, at a random moment; after
-each kill the next run resumes, and after the last a run finishes the work. Then it prints: records
+Half the kills go to runs writing `-o DIR/`, half to runs writing `-o FILE`, both with `--state`. Before
+each run a quarter of the inputs are changed (so every run has work), then the run gets a SIGKILL of
+the main process, a SIGKILL of a worker or a SIGTERM at a random moment; the next run resumes, and
+after the last kill a run finishes the work. Then it prints: records
 lost, records duplicated, invalid outputs, leftover temporary files, orphaned processes, hung runs, and
 state rows ahead of the output (an input the state says is done whose record is missing). All should
 be 0. The texts are the BBC benchmark articles (../shared/corpus/bench/bbc), copied to a temporary
@@ -70,7 +71,7 @@ def _alive(pid: int) -> bool:
 class Tally(Counter):
     def show(self, title: str) -> None:
         keys = ("records lost", "records duplicated", "invalid outputs", "leftover temporary files",
-                "orphaned processes", "hung runs", "state rows ahead of the output")
+                "orphaned processes", "hung runs", "state rows ahead of the output", "stale records")
         print(f"{title}:")
         for key in keys:
             print(f"  {key:32} {self[key]}")
@@ -100,6 +101,15 @@ def _ahead(state: Path, held: Counter) -> int:
     with contextlib.closing(sqlite3.connect(state)) as db:
         done = [p for (p,) in db.execute("SELECT path FROM processed WHERE outcome = 'ok'")]
     return sum(1 for p in done if not held[p])
+
+
+def _stale(mode: str, target: Path, state: Path, inputs: Path) -> int:
+    """Inputs whose state row does not match the file's current content (a change the runs missed)."""
+    import hashlib
+
+    with contextlib.closing(sqlite3.connect(state)) as db:
+        rows = dict(db.execute("SELECT path, sha256 FROM processed WHERE outcome = 'ok'").fetchall())
+    return sum(1 for p in inputs.rglob("*.txt") if rows.get(str(p)) != hashlib.sha256(p.read_bytes()).hexdigest())
 
 
 def _one_run(args: list[str], kill: str | None, delay: float, tally: Tally, rng: random.Random) -> None:
@@ -151,14 +161,19 @@ def campaign(mode: str, inputs: Path, work: Path, kills: int, jobs: int, rng: ra
     state = work / f"{mode}.db"
     args = [sys.executable, *LAUNCH, "-q", "-j", str(jobs), "--state", str(state),
             "-o", str(target) + ("" if mode == "file" else "/"), str(inputs)]
-    for _ in range(kills):
+    files = sorted(inputs.rglob("*.txt"))
+    while tally["kills"] < kills and tally["runs"] < 3 * kills:
+        for path in rng.sample(files, len(files) // 4):  # news updated since the last run
+            with open(path, "a", encoding="utf-8") as fh:
+                fh.write(f"\nUpdated at run {tally['runs']}.\n")
         kill = rng.choice(["kill-main", "kill-worker", "term"])
-        _one_run(args, kill, rng.uniform(0.5, 10.0), tally, rng)
+        _one_run(args, kill, rng.uniform(0.5, 8.0), tally, rng)
         tally["state rows ahead of the output"] += _ahead(state, _records(mode, target, Tally()))
     _one_run(args, None, 0, tally, rng)
     held = _records(mode, target, tally)
     expected = {str(p) for p in inputs.rglob("*.txt")}
     tally["records lost"] += sum(1 for source in expected if not held[source])
+    tally["stale records"] += _stale(mode, target, state, inputs)
     tally["records duplicated"] += sum(n - 1 for n in held.values() if n > 1)
     folder = target.parent if mode == "file" else target
     tally["leftover temporary files"] += len(list(folder.glob(".extract-*.tmp")))

@@ -75,12 +75,19 @@ def _watch_parent(parent_pid: int) -> None:
     threading.Thread(target=watch, name="extract-parent-watch", daemon=True).start()
 
 
+def worker_signals() -> None:
+    """Ctrl-C reaches the whole process group: workers ignore SIGINT and the parent decides when to stop.
+    SIGTERM gets its default action back (a forked worker inherits the parent's handler, which would only
+    set a flag): the executor stops the surviving workers of a broken pool with it, and waits for them."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 def init_worker(model: str | None, patterns: tuple[Path, ...], published: str | None, pretty: bool,
                 ignore_signals: bool, parent_pid: int | None = None) -> None:
     """Load the pipeline once per process; a failure is kept and reported by the first chunk."""
-    if ignore_signals:  # the parent decides when to stop; workers finish what they were given
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    if ignore_signals:
+        worker_signals()
     if parent_pid is not None:
         _watch_parent(parent_pid)
     _worker.clear()
@@ -217,8 +224,7 @@ def results(work: list[Item], init_args: tuple, jobs: int, stopped: Callable[[],
 
 
 def _end_broken(pool: ProcessPoolExecutor) -> None:
-    """Stop a broken pool for good. Its surviving workers ignore SIGTERM (the parent decides when to stop),
-    which is all the executor sends them, and it then waits for them forever: kill them."""
+    """Stop a broken pool for good, without waiting: its surviving workers may be busy with a long chunk."""
     for process in list((getattr(pool, "_processes", None) or {}).values()):
         with contextlib.suppress(OSError, AttributeError, ValueError):
             process.kill()
