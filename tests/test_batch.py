@@ -358,3 +358,50 @@ def test_after_a_chunk_cyclic_garbage_is_freed_at_once():
     finally:
         gc.enable()
         gc.unfreeze()
+
+
+# --- sinks -----------------------------------------------------------------------------------------
+
+
+def test_file_sink_carries_over_records_not_redone(tmp_path):
+    from extract.sink import FileSink
+
+    target = tmp_path / "r.jsonl"
+    target.write_text('{"source": "a", "v": 1}\n{"source": "b", "v": 1}\n', encoding="utf-8")
+    sink = FileSink(target, carry=True)
+    sink.write("b", '{"source": "b", "v": 2}')
+    sink.write("c", '{"source": "c", "v": 2}')
+    sink.commit()
+    assert parse_json_lines(target.read_text(encoding="utf-8")) == [
+        {"source": "a", "v": 1}, {"source": "b", "v": 2}, {"source": "c", "v": 2}]
+    assert [p.name for p in tmp_path.iterdir()] == ["r.jsonl"]
+
+
+@pytest.mark.parametrize("carry", [False, True])
+def test_file_sink_failing_commit_keeps_the_old_file_and_no_temporary(tmp_path, monkeypatch, carry):
+    from extract.sink import FileSink
+
+    target = tmp_path / "r.jsonl"
+    target.write_text('{"source": "a"}\n', encoding="utf-8")
+    sink = FileSink(target, carry=carry)
+    sink.write("b", '{"source": "b"}')
+    monkeypatch.setattr(os, "fsync", _disk_full)
+    with pytest.raises(OSError, match="No space"):
+        sink.commit()
+    assert target.read_text(encoding="utf-8") == '{"source": "a"}\n'
+    assert [p.name for p in tmp_path.iterdir()] == ["r.jsonl"]
+
+
+def test_state_accepts_names_that_are_not_utf8(tmp_path, article):
+    state = State(tmp_path / "s.db", "v1")
+    name = os.fsdecode(b"caf\xe9.txt")
+    state.record(name, "ok", stamp=Stamp(file_sha256(article), 1, 1))
+    assert state.get(name) is not None and state.get(name).path == "caf\\xe9.txt"
+
+
+def test_state_deferred_rows_appear_only_on_flush(tmp_path, article):
+    state = State(tmp_path / "s.db", "v1", deferred=True)
+    _record_ok(state, article)
+    assert state.get(str(article)) is None
+    state.flush()
+    assert state.get(str(article)) is not None

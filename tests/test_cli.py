@@ -382,7 +382,7 @@ def test_state_skips_unchanged_files_and_redoes_changed_ones(tmp_path, articles)
 def test_a_file_changed_while_it_is_processed_is_processed_again(tmp_path, articles, monkeypatch):
     """A scraper may rewrite an article while a cron run reads it: the state must keep what was read
     (its size, time and hash then), so the next run sees the change."""
-    from extract import batch
+    from extract import workers as batch
 
     state, out = tmp_path / "s.db", tmp_path / "out"
     args = ["-j", "1", "-v", "--state", str(state), "-o", str(out) + "/", str(articles[0])]

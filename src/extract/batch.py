@@ -1,36 +1,43 @@
 """The batch run: inputs in, records out in input order, on several processes, resumable and safe to stop.
 
-Work goes out in small chunks; each worker process loads the model once and runs
-`core.prepare` → `nlp.pipe` → `core.build_record`. At most a few chunks are in flight,
-so memory stays flat however many files there are. SIGINT/SIGTERM stop the feeding:
-the chunks in flight are written, the state is committed, and the next run resumes.
+`run` finds the inputs, asks the state which are unchanged, sends the rest to `workers.results` and
+hands each record to a sink (stdout, `-o FILE`, `-o DIR/`). The state never runs ahead of the output:
+with `-o FILE` it is written only once the file holding the records is durably in place; in a folder
+each record's file is written before its row. SIGINT/SIGTERM stop the feeding: the chunks in flight
+are finished, and with `--state` what is done is kept and the next run resumes.
 """
 
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import functools
-import gc
 import hashlib
 import json
 import os
 import signal
 import sys
-from collections import deque
-from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from extract import __version__
-from extract.inputs import MAX_BYTES, STDIN, InputError, Source, decode, iter_sources, read_bytes
-from extract.output import AtomicFile, atomic_write, inside, safe_name
+from extract.inputs import MAX_BYTES, STDIN, display_name, iter_sources, one_line
 from extract.resources import data_fingerprint, default_model, model_version
-from extract.state import Stamp, State
+from extract.sink import DirSink, FileSink, StdoutSink, sources_in
+from extract.state import Entry, State, StateError
+from extract.workers import (  # noqa: F401  (re-exported for scripts and tests)
+    Item,
+    Outcome,
+    WorkerSetupError,
+    _return_freed_memory,
+    process_chunk,
+    results,
+)
 
-CHUNK = 16  # articles per task sent to a worker: 8, 16 and 32 measured 51, 53 and 52 articles/s with -j 2
-IN_PROCESS_BELOW = 24  # fewer pending articles than this: starting worker processes costs more than it saves
+__all__ = ["RunRefused", "Settings", "StateError", "Summary", "WorkerSetupError", "fingerprint", "run"]
+
+
+class RunRefused(ValueError):
+    """The command line asks for something unsafe (an output that is one of the inputs): a usage error."""
 
 
 @dataclass(frozen=True)
@@ -47,21 +54,6 @@ class Settings:
     jobs: int = 1
     state: Path | None = None
     batch_size: int = 32
-
-
-@dataclass(frozen=True)
-class Item:
-    source: str
-    path: str | None
-    data: bytes | None = None  # stdin's bytes, read by the main process (up to one byte over the limit)
-
-
-@dataclass(frozen=True)
-class Outcome:
-    source: str
-    record: str | None = None  # the record as JSON
-    error: str | None = None
-    stamp: Stamp | None = None  # the input as it was read, for the state
 
 
 @dataclass
@@ -86,113 +78,16 @@ def fingerprint(settings: Settings) -> str:
     return f"{__version__}+{data_fingerprint()}+{model}=={model_version(model)}+{digest.hexdigest()[:12]}"
 
 
-# --- the worker side ---------------------------------------------------------------------------
-
-_worker: dict = {}
-
-
-def _init_worker(model: str | None, patterns: tuple[Path, ...], published: str | None, pretty: bool,
-                 ignore_signals: bool) -> None:
-    if ignore_signals:  # the parent decides when to stop; workers finish what they were given
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    from threadpoolctl import threadpool_limits
-
-    from extract.pipeline import load_nlp
-
-    threadpool_limits(1, user_api="blas")  # parallelism is the worker processes; a BLAS thread more only spins
-    _worker.update(nlp=load_nlp(model, patterns), published=published, pretty=pretty)
-    gc.freeze()  # the model's objects live as long as the worker: keep them out of every garbage collection
-
-
-def _read(item: Item) -> tuple[str, tuple[str, ...], Stamp]:
-    """The article's text, and the file's size and modification time taken *before* reading: a file that
-    changes while it is read or processed then looks changed to the next run, which processes it again."""
-    size = mtime_ns = None
-    if item.data is not None:  # stdin gets the same checks and decoding as a file
-        data = item.data
-        if len(data) > MAX_BYTES:
-            raise InputError(f"too large: over {MAX_BYTES:,} bytes")
+def output_options(settings: Settings) -> str:
+    """What else shapes a record and where it went: a change of any of these redoes the input."""
+    if settings.output is not None:
+        target = str(settings.output.resolve())
+    elif settings.output_dir is not None:
+        target = str(settings.output_dir.resolve()) + os.sep
     else:
-        with contextlib.suppress(OSError, TypeError):  # read_bytes says what is wrong with the file
-            st = os.stat(item.path)  # type: ignore[arg-type]
-            size, mtime_ns = st.st_size, st.st_mtime_ns
-        data = read_bytes(Source(item.source, Path(item.path) if item.path else None))
-    decoded = decode(data)
-    return decoded.text, decoded.warnings, Stamp(hashlib.sha256(data).hexdigest(), size, mtime_ns)
-
-
-def process_chunk(items: list[Item]) -> list[Outcome]:
-    """Read, parse (one `nlp.pipe` call) and extract a chunk of articles; a bad article fails alone."""
-    outcomes = _process(items)
-    _return_freed_memory()  # the chunk's docs and arrays are gone now
-    return outcomes
-
-
-def _return_freed_memory() -> None:
-    """Free the last chunk's docs now and give the freed heap pages back to the system.
-
-    A parsed doc sits in reference cycles (spans cached in its `user_data`), so it waits for a full garbage
-    collection, and glibc keeps freed memory for reuse, leaving the heap fragmented by the model's large
-    short-lived arrays: with -j 1, RSS crept from 421 MB after 500 articles to 575 MB after 2,000. Collecting
-    and `malloc_trim` after each chunk keep it between 160 and 180 MB at no measurable cost. What survives a
-    collection is frozen out of the next ones (~2 ms instead of ~4 ms): it outlives chunks (the model, the
-    word caches), and what those caches drop is acyclic, so freed without a collection (checked for the
-    per-date dateparsers: 3,000 publication dates, flat RSS). Other C libraries (musl, macOS) have no
-    `malloc_trim` and need none.
-    """
-    gc.collect()
-    gc.freeze()
-    trim = _malloc_trim()
-    if trim is not None:
-        trim(0)
-
-
-@functools.cache
-def _malloc_trim() -> Callable[[int], int] | None:
-    try:
-        return ctypes.CDLL(None).malloc_trim
-    except (AttributeError, OSError):
-        return None
-
-
-def _process(items: list[Item]) -> list[Outcome]:
-    from extract.core import Options, build_record, parse, prepare
-
-    nlp, published, pretty = _worker["nlp"], _worker["published"], _worker["pretty"]
-    outcomes: list[Outcome | None] = [None] * len(items)
-    ready = []
-    for i, item in enumerate(items):
-        try:
-            text, warnings, stamp = _read(item)
-        except InputError as err:
-            outcomes[i] = Outcome(item.source, error=str(err))
-            continue
-        ready.append((i, item, prepare(text), warnings, stamp))
-    try:
-        docs = list(parse(nlp, (article.body for _, _, article, _, _ in ready), batch_size=len(ready) or 1))
-    except Exception:  # one odd text must not cost the chunk: parse one by one
-        docs = []
-        for _, _, article, _, _ in ready:
-            try:
-                docs.append(next(parse(nlp, [article.body])))
-            except Exception:
-                docs.append(None)
-    for (i, item, article, warnings, stamp), doc in zip(ready, docs, strict=True):
-        try:
-            if doc is None:
-                raise RuntimeError("the spaCy pipeline failed on this text")
-            record = build_record(article, doc, Options(source=item.source, published=published))
-            if warnings:
-                record.warnings[:0] = list(warnings)
-            outcomes[i] = Outcome(item.source, record=record.model_dump_json(indent=2 if pretty else None),
-                                  stamp=stamp)
-        except Exception as err:  # report and go on: one article must not stop the batch
-            outcomes[i] = Outcome(item.source, error=f"internal error: {type(err).__name__}: {err}")
-    return [o for o in outcomes if o is not None]
-
-
-# --- the main side -----------------------------------------------------------------------------
+        target = STDIN
+    return json.dumps({"published": settings.published, "pretty": settings.pretty, "target": display_name(target)},
+                      sort_keys=True)
 
 
 class _StopFlag:
@@ -216,114 +111,120 @@ class _StopFlag:
             signal.signal(sig, handler)
 
 
-def _chunks(items: list[Item], size: int) -> Iterator[list[Item]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+def _resolved(path: Path) -> Path | None:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return None
 
 
-def _results(settings: Settings, work: list[Item], stop: _StopFlag) -> Iterator[Outcome]:
-    """Outcomes in input order, from this process or from a pool with a bounded window in flight."""
-    init_args = (settings.model, settings.patterns, settings.published, settings.pretty)
-    jobs = max(1, settings.jobs)
-    if not work:  # nothing new: no model to load
-        return
-    if jobs == 1 or len(work) < IN_PROCESS_BELOW:
-        _init_worker(*init_args, ignore_signals=False)
-        for chunk in _chunks(work, settings.batch_size):
-            if stop.set:
-                return
-            yield from process_chunk(chunk)
-        return
-    size = max(1, min(CHUNK, len(work) // (jobs * 4) or 1))
-    with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(*init_args, True)) as pool:
-        window: deque[Future] = deque()
-        chunks = _chunks(work, size)
-        for chunk in chunks:
-            if stop.set:
-                break
-            window.append(pool.submit(process_chunk, chunk))
-            if len(window) >= jobs * 3:
-                yield from window.popleft().result()
-        while window:
-            yield from window.popleft().result()
+def _gather(settings: Settings, state: State | None, kept: Callable[[Entry], bool], summary: Summary,
+            report: Callable[[str], None]) -> tuple[list[Item], set[Path]]:
+    """The inputs to process (the unchanged ones counted as skipped) and the resolved paths of all inputs."""
+
+    def empty(folder: str) -> None:
+        summary.failed += 1
+        summary.failures.append(display_name(folder))
+        report(one_line(f"{folder}: no *.txt files in this folder"))
+
+    work: list[Item] = []
+    protected: set[Path] = set()
+    for source in iter_sources(settings.paths, empty=empty):
+        if source.path is None:
+            work.append(Item(STDIN, None, sys.stdin.buffer.read(MAX_BYTES + 1)))
+            continue
+        resolved = _resolved(source.path)
+        if resolved is not None:
+            protected.add(resolved)
+        name = display_name(source.name)
+        if state and state.unchanged(name, source.path, kept):
+            summary.skipped += 1
+        else:
+            work.append(Item(name, source.name))
+    return work, protected
+
+
+def _refuse_overwrites(settings: Settings, protected: set[Path]) -> None:
+    for given, label in ((settings.output, "-o"), (settings.state, "--state")):
+        if given is not None and _resolved(given) in protected:
+            raise RunRefused(f"{label} {one_line(str(given))} is one of the inputs: refusing to overwrite it")
+    if settings.output is not None and settings.state is not None and _resolved(settings.output) == _resolved(
+            settings.state):
+        raise RunRefused("-o and --state name the same file")
 
 
 def run(settings: Settings, report: Callable[[str], None], progress: Callable[[int], None] | None = None,
         on_total: Callable[[int], None] | None = None) -> Summary:
     """Process every input of `settings`; `report` gets one line per failed file, `progress` counts articles."""
     summary = Summary()
-    state = State(settings.state, fingerprint(settings)) if settings.state else None
+    to_file = settings.output is not None
+    state = State(settings.state, fingerprint(settings), output_options(settings), deferred=to_file) \
+        if settings.state else None
     try:
-        work: list[Item] = []
-        for source in iter_sources(settings.paths):
-            if source.path is None:
-                work.append(Item(STDIN, None, sys.stdin.buffer.read(MAX_BYTES + 1)))
-            elif state and state.unchanged(source.name, source.path):
-                summary.skipped += 1
-            else:
-                work.append(Item(source.name, str(source.path)))
+        in_file: set[str] | None = None
+
+        def kept(entry: Entry) -> bool:  # is the record of a skipped input still where it was written?
+            nonlocal in_file
+            if settings.output is not None:
+                if in_file is None:
+                    in_file = sources_in(settings.output)
+                return entry.path in in_file
+            if settings.output_dir is not None:
+                return bool(entry.output) and (settings.output_dir / entry.output).is_file()  # type: ignore[operator]
+            return True
+
+        work, protected = _gather(settings, state, kept, summary, report)
+        _refuse_overwrites(settings, protected)
         if on_total:
             on_total(len(work))
-        taken = dict(state.outputs()) if state else {}
-        names_in_use = set(taken.values())
-        sink = _Sink(settings)
+        if settings.output is not None:
+            sink: FileSink | DirSink | StdoutSink = FileSink(settings.output, carry=state is not None)
+        elif settings.output_dir is not None:
+            sink = DirSink(settings.output_dir, state.outputs() if state else {}, protected)
+        else:
+            sink = StdoutSink()
         try:
-            with _StopFlag() as stop:
-                for outcome in _results(settings, work, stop):
-                    if outcome.error:
-                        summary.failed += 1
-                        summary.failures.append(outcome.source)
-                        report(f"{outcome.source}: {outcome.error}")
-                        if state:
-                            state.record(outcome.source, "error", message=outcome.error)
-                    else:
-                        name = taken.get(outcome.source)
-                        if settings.output_dir is not None and name is None:
-                            name = safe_name(outcome.source, names_in_use)
-                            names_in_use.add(name)
-                            taken[outcome.source] = name
-                        sink.write(outcome.record or "", name)
-                        summary.processed += 1
-                        if state:
-                            state.record(outcome.source, "ok", stamp=outcome.stamp, output=name)
-                    if progress:
-                        progress(1)
-                summary.interrupted = stop.set and summary.processed + summary.failed < len(work)
+            _feed(settings, work, sink, state, summary, report, progress)
         except BaseException:
-            sink.close(keep=True)
+            sink.abort()
             raise
-        sink.close(keep=True)
+        if summary.interrupted and settings.output is not None and state is None:
+            sink.abort()  # no state to resume from: the previous file stays, not a partial one
+        else:
+            sink.commit()
+            if state:
+                state.flush()
     finally:
         if state:
             state.close()
     return summary
 
 
-class _Sink:
-    """Where records go: stdout, one JSON Lines file (appearing whole at the end), or one file per article."""
-
-    def __init__(self, settings: Settings) -> None:
-        self.dir = settings.output_dir
-        self.file = AtomicFile(settings.output) if settings.output is not None else None
-        if self.dir is not None:
-            self.dir.mkdir(parents=True, exist_ok=True)
-
-    def write(self, record: str, name: str | None) -> None:
-        if self.dir is not None and name:
-            atomic_write(inside(self.dir, name), record + "\n")
-        elif self.file is not None:
-            self.file.write(record + "\n")
-        else:
-            sys.stdout.write(record + "\n")
-            sys.stdout.flush()
-
-    def close(self, keep: bool) -> None:
-        if self.file is not None:
-            if keep:
-                self.file.commit()
-            else:
-                self.file.discard()
-            self.file = None
+def _feed(settings: Settings, work: list[Item], sink: FileSink | DirSink | StdoutSink, state: State | None,
+          summary: Summary, report: Callable[[str], None], progress: Callable[[int], None] | None) -> None:
+    init_args = (settings.model, settings.patterns, settings.published, settings.pretty)
+    with _StopFlag() as stop:
+        outcomes = results(work, init_args, max(1, settings.jobs), lambda: stop.set, settings.batch_size)
+        done = 0
+        try:
+            for outcome in outcomes:
+                done += 1
+                if outcome.error:
+                    summary.failed += 1
+                    summary.failures.append(outcome.source)
+                    report(one_line(f"{outcome.source}: {outcome.error}"))
+                    if state:
+                        state.record(outcome.source, "error", message=outcome.error)
+                else:
+                    name = sink.write(outcome.source, outcome.record or "")
+                    summary.processed += 1
+                    if state:
+                        state.record(outcome.source, "ok", stamp=outcome.stamp, output=name)
+                if progress:
+                    progress(1)
+        finally:
+            outcomes.close()  # stops the pool now, whatever happened
+        summary.interrupted = stop.set and done < len(work)
 
 
 def parse_json_lines(text: str) -> list[dict]:

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import importlib.util
 import json
+import os
 import sys
 from pathlib import Path
 
 import click
 
 from extract import __version__
-from extract.batch import Settings, default_jobs, run
+from extract.batch import RunRefused, Settings, StateError, WorkerSetupError, default_jobs, run
+from extract.inputs import one_line
 from extract.patterns import PatternError, read_patterns
 
 EXAMPLES = """
@@ -25,8 +29,10 @@ Examples:
 \b
 Exit codes:
   0  every input gave a record
-  1  some inputs failed (each named on stderr) or the run was interrupted
-  2  usage error (bad option, malformed --published or --patterns file)
+  1  some inputs failed (each named on stderr), the run was interrupted, or the
+     state or output could not be written (one line on stderr)
+  2  usage error (bad option, malformed --published or --patterns file, unknown
+     --model, an output that is one of the inputs)
 """
 
 
@@ -72,6 +78,42 @@ def _patterns(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]
     return tuple(Path(p) for p in value)
 
 
+def _model(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """An installed pipeline package or a pipeline folder; anything else is refused before any work."""
+    if value is None or Path(value).is_dir():
+        return value
+    try:
+        found = importlib.util.find_spec(value) is not None
+    except (ImportError, ValueError):
+        found = False
+    if not found:
+        raise click.BadParameter(f"no installed spaCy pipeline named {value!r}")
+    return value
+
+
+def _targets(output: str | None, pretty: bool, state: str | None, paths: tuple[str, ...]) -> tuple[Path | None,
+                                                                                                   Path | None]:
+    """The output file or folder, refusing what cannot work or would overwrite an input (files inside
+    folders given as inputs are checked again by the run)."""
+    given = {os.path.realpath(p) for p in paths if p != "-"}
+    if state and os.path.realpath(state) in given:
+        raise click.UsageError(f"--state {one_line(state)} is one of the inputs: refusing to overwrite it")
+    if not output:
+        return None, None
+    if Path(output).is_dir() or output.endswith(("/", os.sep)):
+        return None, Path(output)
+    target = Path(output)
+    if pretty:
+        raise click.UsageError("--pretty cannot be used with -o FILE: a JSON Lines file holds one record per line")
+    if not (target.parent if str(target.parent) else Path(".")).is_dir():
+        raise click.UsageError(f"-o {one_line(output)}: folder {one_line(str(target.parent))} does not exist")
+    if os.path.realpath(target) in given:
+        raise click.UsageError(f"-o {one_line(output)} is one of the inputs: refusing to overwrite it")
+    if state and os.path.realpath(state) == os.path.realpath(target):
+        raise click.UsageError("-o and --state name the same file")
+    return target, None
+
+
 @main.command("run", epilog=EXAMPLES)
 @click.argument("paths", nargs=-1, required=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=True, writable=True),
@@ -80,7 +122,8 @@ def _patterns(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]
 @click.option("--pretty", is_flag=True, help="Indent the JSON.")
 @click.option("--published", callback=_published, metavar="YYYY-MM-DD",
               help="Publication date for texts without a dateline; relative dates resolve against it.")
-@click.option("--model", metavar="NAME", help="Installed spaCy pipeline to load (default: en_core_web_sm).")
+@click.option("--model", metavar="NAME", callback=_model,
+              help="Installed spaCy pipeline to load (default: en_core_web_sm).")
 @click.option("--patterns", multiple=True, callback=_patterns, type=click.Path(exists=True, dir_okay=False),
               help="Extra spaCy pattern JSONL file (repeatable); see models/README.md.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=default_jobs, show_default="all cores",
@@ -91,12 +134,7 @@ def _patterns(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]
 def run_command(paths: tuple[str, ...], output: str | None, pretty: bool, published: str | None, model: str | None,
                 patterns: tuple[Path, ...], jobs: int, state: str | None, quiet: bool, verbose: bool) -> None:
     """Extract one record per article from PATHS: files, folders (their *.txt, recursively) or - for stdin."""
-    output_dir = output_file = None
-    if output:
-        if Path(output).is_dir() or output.endswith(("/", "\\")):
-            output_dir = Path(output)
-        else:
-            output_file = Path(output)
+    output_file, output_dir = _targets(output, pretty, state, paths)
     settings = Settings(
         paths=paths, output=output_file, output_dir=output_dir, pretty=pretty, published=published, model=model,
         patterns=patterns, jobs=jobs, state=Path(state) if state else None,
@@ -106,27 +144,62 @@ def run_command(paths: tuple[str, ...], output: str | None, pretty: bool, publis
         click.echo(f"extract: error: {line}", err=True)
 
     bar = None
-    show_bar = not quiet and sys.stderr.isatty()
+    # on a terminal both, records and a bar on the one screen would mix
+    show_bar = not quiet and sys.stderr.isatty() and not (settings.output is None and settings.output_dir is None
+                                                          and sys.stdout.isatty())
+
+    total = 0
 
     def on_total(n: int) -> None:
+        nonlocal total
+        total = n
+
+    def progress(n: int) -> None:
+        """The bar starts with the first record, so the model's loading time does not skew its rate and ETA."""
         nonlocal bar
-        if show_bar and n:
-            bar = click.progressbar(length=n, label="articles", file=sys.stderr, show_eta=True, show_pos=True)
+        if bar is None and show_bar and total:
+            bar = click.progressbar(length=total, label="articles", file=sys.stderr, show_eta=True, show_pos=True)
             bar.__enter__()
+        if bar is not None:
+            bar.update(n)
 
     try:
-        summary = run(settings, report, progress=lambda n: bar.update(n) if bar else None, on_total=on_total)
+        summary = run(settings, report, progress=progress, on_total=on_total)
+    except KeyboardInterrupt:  # before the run could install its own handling (while listing inputs)
+        click.echo("extract: interrupted", err=True)
+        sys.exit(1)
+    except BrokenPipeError:
+        _quiet_exit()  # `extract DIR | head -1`: the reader has gone, as with any Unix tool
+    except RunRefused as err:
+        raise click.UsageError(str(err)) from err
+    except (StateError, WorkerSetupError) as err:
+        raise click.ClickException(one_line(str(err))) from err
     except OSError as err:
-        raise click.ClickException(str(err)) from err
+        raise click.ClickException(one_line(f"{str(err.filename) + ': ' if err.filename else ''}"
+                                            f"{err.strerror or err}")) from err
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
     if summary.interrupted:
-        click.echo("extract: interrupted: records in flight were written; run again to resume", err=True)
+        if settings.state is not None:
+            message = "the records done are kept and the state saved; run again to resume"
+        elif settings.output is not None:
+            message = f"{one_line(str(settings.output))} left as it was"
+        else:
+            message = "the records done were written; without --state a new run starts over"
+        click.echo(f"extract: interrupted: {message}", err=True)
     if verbose and not quiet:
         click.echo(f"extract: {summary.processed} processed, {summary.skipped} unchanged, {summary.failed} failed",
                    err=True)
     sys.exit(summary.exit_code)
+
+
+def _quiet_exit() -> None:
+    """Leave without a word when stdout was closed: point it at /dev/null so the final flush cannot fail."""
+    with contextlib.suppress(OSError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    sys.exit(1)
 
 
 @main.command("schema")
