@@ -287,3 +287,14 @@ def test_spans_point_at_the_text(nlp):
 )
 def test_normalise_an_expression_alone(text, published, expected):
     assert normalise(text, published) == expected
+
+
+def test_month_precise_publication_date_gives_no_day_precise_relative_values(nlp):
+    from extract import Options, extract_record
+
+    text = "The council met on Monday and again yesterday. Ofsted visited last month and in March 2004.\n"
+    record = extract_record(text, nlp, Options(published="2005-02"))
+    values = {d.text: d.value for d in record.dates}
+    assert values["Monday"] is None and values["yesterday"] is None
+    assert values["last month"] == "2005-01"
+    assert values["March 2004"] == "2004-03"

@@ -815,6 +815,20 @@ def _dateparser_value(text: str, published: dt.date | None) -> Found | None:
     return None
 
 
+_FINER = {"year": {"day", "week", "month", "quarter", "season", "half"}, "month": {"day", "week"}}
+
+
+def _within_precision(dates: list[Date], published: str | None) -> list[Date]:
+    """A publication date known to the month ("2005-02") cannot say which day "on Monday" was: relative
+    values finer than it are left unresolved rather than made up."""
+    match = re.match(r"\s*\d{4}(-\d\d)?(-\d\d)?", published or "")
+    if not match or match.group(2):
+        return dates
+    finer = _FINER["month" if match.group(1) else "year"]
+    return [d.model_copy(update={"value": None}) if d.relative and d.value and d.granularity in finer else d
+            for d in dates]
+
+
 def parse_published(published: str | None) -> dt.date | None:
     """The publication date as a date: a month or a year counts from its first day, a time of day is dropped."""
     match = re.match(r"\s*(\d{4})(?:-(\d\d)(?:-(\d\d))?)?(?![\d-])", published or "")
@@ -923,6 +937,7 @@ def extract_dates(ctx: Context) -> list[Date]:
             out.append(Date(text=ent.text, span=(ent.start_char, ent.end_char), value=found.value,
                             granularity=found.granularity, relative=found.relative))
     out.sort(key=lambda d: d.span)
+    out = _within_precision(out, ctx.published)
     if unresolved and published is None and NO_PUBLISHED_WARNING not in ctx.warnings:
         ctx.warnings.append(NO_PUBLISHED_WARNING)
     return out
