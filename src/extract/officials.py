@@ -19,15 +19,16 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from extract.context import Context
-from extract.pipeline import lexicon_spans, sentence
+from extract.pipeline import lexicon_spans
 from extract.records import Mention, Official
 from extract.resources import read_jsonl, read_words
 
-_NAME_TOKEN = re.compile(r"[A-Z](?:[a-z]+(?:[-'’][A-Z]?[a-z]+)*|[a-z]*[A-Z][a-z]+|\.)?")
+_NAME_TOKEN = re.compile(r"[A-Z](?:['’][A-Z])?(?:[a-z]+(?:[-'’][A-Z]?[a-z]+)*|[a-z]*[A-Z][a-z]+|\.)?")
 _MAX_NAME_TOKENS = 4
 _ROLE_LEFT_MAX = 5
 _COMPLEMENT_MAX = 16
@@ -36,11 +37,79 @@ _COMPLEMENT_POS = frozenset({"NOUN", "PROPN", "ADJ", "NUM", "PART", "DET", "ADP"
 _BREAK_TEXT = frozenset({":", ";", "(", ")", "“", "”", '"', "‘", "'", "–", "—", ".", "?", "!", "-"})
 _LINK_WORDS = frozenset({"who", "as", "is", "was", "became", "has", "been", "had", "now", "then", "currently", ",",
                          "the", "a", "an", "its", "their", "appointed", "named", "elected", "formerly", "also", "and",
-                         "previously", "served", "serving"})
+                         "previously", "served", "serving", "works", "worked", "working", "remains", "remained",
+                         "serves", "becomes", "role", "post", "job"})
 _DETERMINERS = frozenset({"the", "a", "an", "its", "their", "his", "her", "our"})
 _POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
 _TITLE_POSSESSORS = frozenset({"children", "women", "men", "people", "adults", "citizens", "victims"})
 _ROLE_MODIFIERS = frozenset({"shadow", "deputy", "chief", "senior", "assistant", "acting", "interim", "joint"})
+# heads that say little without the body in front of them: "Ofsted chief", "NHS boss" keep "Ofsted", "NHS"
+_VAGUE_HEADS = frozenset({"chief", "boss", "bosses", "chiefs", "tsar", "czar", "head"})
+_NOT_ROLE_WORDS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"})
+_FIRST_NAME_TITLES = frozenset({"sir", "dame"})
+_WRAP_MIN_LINE = 40  # a line this long that stops mid-sentence was wrapped by the source, not ended
+_END_PUNCT = frozenset({".", "?", "!", ":", ";", "”", '"', "’", "'"})
+
+
+def _is_wrap(doc: Doc, i: int) -> bool:
+    """Token i is a line break inside a sentence: the source (the Daily Mail's text files) wrapped a long line
+    mid-sentence. Such a break must not end a name, a role or the sentence they are read in."""
+    tok = doc[i]
+    if not tok.is_space or tok.text.count("\n") != 1 or i == 0:
+        return False
+    prev = doc[i - 1]
+    if prev.is_space or prev.text in _END_PUNCT:
+        return False
+    text = doc.text
+    line_start = text.rfind("\n", 0, prev.idx) + 1
+    return tok.idx - line_start >= _WRAP_MIN_LINE
+
+
+def _clause(doc: Doc, i: int) -> Span:
+    """The sentence holding token i, joined with its neighbours across wrapped lines (see `_is_wrap`)."""
+    bounds = doc.user_data.get("extract_officials_clauses")
+    if bounds is None:
+        starts = [0] * len(doc)
+        ends = [0] * len(doc)
+        groups: list[list[int]] = []
+        for sent in doc.sents:
+            k = sent.start
+            joined = False
+            if groups:
+                j = k - 1
+                while j >= groups[-1][0] and doc[j].is_space and not _is_wrap(doc, j):
+                    j -= 1
+                joined = j >= groups[-1][0] and _is_wrap(doc, j)
+            if joined:
+                groups[-1][1] = sent.end
+            else:
+                groups.append([sent.start, sent.end])
+        for start, end in groups:
+            for k in range(start, end):
+                starts[k] = start
+                ends[k] = end
+        bounds = doc.user_data["extract_officials_clauses"] = (starts, ends)
+    i = min(max(i, 0), len(doc) - 1)
+    return doc[bounds[0][i] : bounds[1][i]]
+
+
+def _joins_name(doc: Doc, i: int, limit: int) -> bool:
+    """Token i sits inside a name that goes on at i + 1: a wrapped line ("Sir David \nRoe") or the hyphen of
+    a double-barrelled name ("Whitmarsh-Roe", which spaCy splits in three)."""
+    if i + 1 >= limit or not is_name_token(doc[i + 1]):
+        return False
+    tok = doc[i]
+    if tok.text in ("-", "‐") and not tok.whitespace_ and i > 0 and not doc[i - 1].whitespace_:
+        return True
+    return _is_wrap(doc, i)
+
+
+def name_text(doc: Doc, start: int, end: int) -> str:
+    """A name as one line: wrapped lines joined by a space, a double-barrelled name kept whole."""
+    parts = []
+    for tok in doc[start:end]:
+        parts.append(" " if tok.is_space else tok.text_with_ws)
+    return " ".join("".join(parts).split())
 
 
 @dataclass
@@ -99,15 +168,23 @@ def _name_after(doc: Doc, i: int, limit: int, honorifics: dict[int, Span]) -> _N
         chain += 1
         hon = honorifics[i] if hon is None else doc[hon.start : honorifics[i].end]
         i = honorifics[i].end
+    if hon is not None and i < limit and _is_wrap(doc, i) and i + 1 < limit and is_name_token(doc[i + 1]):
+        i += 1  # "Dr\n Roe"
     start = i
-    while i < limit and i - start < _MAX_NAME_TOKENS and is_name_token(doc[i]):
+    words = 0
+    while i < limit and words < _MAX_NAME_TOKENS and is_name_token(doc[i]):
         i += 1
+        words += 1
         if "\n" in doc[i - 1].whitespace_:
             break
+        if i < limit and _joins_name(doc, i, limit):
+            i += 1
     if i == start:
         return None
-    if hon is None and i - start < 2:
+    if hon is None and words < 2:
         return None
+    if i < len(doc) and doc[i].ent_iob_ == "I" and doc[i].ent_type_ != "PERSON":
+        return None  # the start of a longer name of a body or place: "Thames Valley Police"
     return _Name(start, i, hon)
 
 
@@ -122,7 +199,17 @@ def _clean_entity(ent: Span, honorifics: dict[int, Span], role_tokens: frozenset
         start = hon.end
     while end > start and doc[end - 1].text in _POSSESSIVE:
         end -= 1
+    if hon is None:  # "Rhodri Glyn Roe" tagged from "Glyn": the run of names goes on to the left
+        while (start > 0 and end - start < 3 and is_name_token(doc[start - 1]) and doc[start - 1].pos_ == "PROPN"
+               and start - 1 not in role_tokens and not doc[start - 1].ent_type_
+               and doc[start - 1].lower_ not in STOP_WORDS
+               and not any(h.start <= start - 1 < h.end for h in honorifics.values())):
+            start -= 1
+    while end < len(doc) - 1 and _joins_name(doc, end, len(doc)) and end - start < _MAX_NAME_TOKENS:
+        end += 2  # the entity stopped at a hyphen or a wrapped line
     for i in range(start, end):
+        if _joins_name(doc, i, end):
+            continue
         if not is_name_token(doc[i]) and not (i == end - 1 and doc[i].text == "."):
             return None
         if "\n" in doc[i].whitespace_ and i < end - 1:
@@ -151,7 +238,7 @@ class _Role:
 def _role_phrase(
     doc: Doc, head: Span, honorifics: dict[int, Span], parties: dict[int, Span], role_starts: frozenset[int]
 ) -> _Role:
-    sent = sentence(doc, head.start)
+    sent = _clause(doc, head.start)
     stop = read_words("officials/role_stop_words.txt")
     left = head.start
     party = organisation = None
@@ -184,7 +271,11 @@ def _role_phrase(
             left = j
             j -= 1
             continue
-        if tok.lower_ in stop or tok.pos_ not in ("NOUN", "PROPN", "ADJ") or not tok.is_alpha or j in honorifics:
+        modifier = tok.lower_ in _ROLE_MODIFIERS  # "Acting" is often tagged a verb
+        if tok.lower_ in stop or not (modifier or tok.pos_ in ("NOUN", "PROPN", "ADJ")) or not tok.is_alpha \
+                or j in honorifics:
+            break
+        if tok.ent_type_ in _NOT_ROLE_WORDS or tok.ent_type_ == "PERSON":  # "On Monday school inspection chief"
             break
         if "\n" in tok.whitespace_:
             break
@@ -199,16 +290,22 @@ def _role_phrase(
         role_start += 1
     if role_start > left and organisation is None:
         organisation = doc[left:role_start].text
+    if doc[head.start : head.end].text.lower() in _VAGUE_HEADS:
+        role_start = left
     phrase_left = party.start if party is not None else (owner_left if owner_left is not None else left)
     if phrase_left - 1 >= sent.start and doc[phrase_left - 1].lower_ in _DETERMINERS:
         phrase_left -= 1
 
     end = head.end
     name = None
-    if end < sent.end and doc[end].lower_ in _COMPLEMENT_PREPS:
+    ends_in_prep = doc[end - 1].lower_ in _COMPLEMENT_PREPS  # "head of" is a lexicon entry with its "of"
+    if end < sent.end and (doc[end].lower_ in _COMPLEMENT_PREPS or ends_in_prep):
         k = end
         while k < sent.end and k - head.end <= _COMPLEMENT_MAX:
             tok = doc[k]
+            if tok.is_space and (_is_wrap(doc, k) or "\n" not in tok.text):  # a wrapped line, a double space
+                k += 1
+                continue
             if k in honorifics or tok.text in _BREAK_TEXT or "\n" in tok.text:
                 break
             if tok.text == ",":
@@ -228,11 +325,14 @@ def _role_phrase(
                 break
             k += 1
         end, name = _split_tail_name(doc, head.end, k, honorifics)
-    while end > head.end and (doc[end - 1].text in (",", "and") or doc[end - 1].lower_ in _DETERMINERS):
+    while end > head.end and (doc[end - 1].text in (",", "and") or doc[end - 1].lower_ in _DETERMINERS
+                              or doc[end - 1].is_space):
         end -= 1
     if name is None:
         p = end
         if p < sent.end and doc[p].text == ",":
+            p += 1
+        if p + 1 < sent.end and doc[p].lower_ == "the" and p + 1 in honorifics:  # "the chair, the Rev Jane Roe"
             p += 1
         name = _name_after(doc, p, sent.end, honorifics)
     text = doc[role_start:end].text
@@ -280,17 +380,74 @@ def _parties(doc: Doc) -> dict[int, Span]:
 
 def _name_before(doc: Doc, i: int, names_by_end: dict[int, _Name]) -> _Name | None:
     """The name a role at token i is in apposition to: "Jane Roe, the director" / "Jane Roe, who as leader"."""
-    sent_start = sentence(doc, i).start if i < len(doc) else 0
+    sent_start = _clause(doc, i).start if i < len(doc) else 0
+    stop = read_words("officials/role_stop_words.txt")
     j = i
     steps = 0
     while j - 1 >= sent_start and steps < 6:
         if j in names_by_end:
             return names_by_end[j]
-        if doc[j - 1].lower_ not in _LINK_WORDS:
+        if doc[j - 1].text in _POSSESSIVE and j < len(doc) and doc[j].lower_ in ("role", "post", "job"):
+            j -= 1  # "Jane Roe's role as deputy secretary"
+            steps += 1
+            continue
+        if doc[j - 1].lower_ not in _LINK_WORDS and doc[j - 1].lower_ not in stop and not doc[j - 1].is_space:
             return None
         j -= 1
         steps += 1
     return names_by_end.get(j)
+
+
+def _bare_name_before(doc: Doc, left: int, honorifics: dict[int, Span], role_tokens: frozenset[int]) -> _Name | None:
+    """A name the NER missed, in apposition to the role that follows it: "Jane Roe, general secretary of ...",
+    "Jane Roe, former chief constable". Only a comma-marked apposition counts, so a capitalised run that
+    merely precedes a role ("Thames Valley, the force") must also pass the name-word checks."""
+    clause = _clause(doc, left)
+    stop = read_words("officials/role_stop_words.txt")
+    j = left
+    while j - 1 >= clause.start and left - j < 3 and (doc[j - 1].lower_ in _DETERMINERS or doc[j - 1].lower_ in stop):
+        j -= 1
+    if j - 1 <= clause.start or doc[j - 1].text != ",":
+        return None
+    end = start = j - 1
+    if doc[end - 1].ent_type_ == "PERSON":
+        return None  # the NER's name, read as an entity
+    words = 0
+    while start - 1 >= clause.start and words < _MAX_NAME_TOKENS:
+        if is_name_token(doc[start - 1]) and doc[start - 1].pos_ == "PROPN" and start - 1 not in role_tokens \
+                and start - 1 not in honorifics and doc[start - 1].lower_ not in STOP_WORDS:
+            start -= 1
+            words += 1
+        elif start - 2 >= clause.start and _joins_name(doc, start - 1, end) and is_name_token(doc[start - 2]):
+            start -= 1
+        else:
+            break
+    if words < 2 or start in honorifics:
+        return None
+    run = doc[start:end]
+    if any(t.ent_type_ and t.ent_type_ != "PERSON" for t in run) and (
+            doc[start].ent_iob_ != "B" or (end < len(doc) and doc[end].ent_iob_ == "I")):
+        return None  # part of a longer name of a body
+    hon = next((h for h in honorifics.values() if h.end == start), None)
+    return _Name(start, end, hon)
+
+
+def _party_before(doc: Doc, name: _Name, parties: dict[int, Span]) -> str | None:
+    """A party that introduces a speaker: "For the Welsh Conservatives, Jane Roe said"."""
+    comma = name.first - 1
+    if comma < 1 or doc[comma].text != ",":
+        return None
+    party = next((p for p in parties.values() if p.end == comma), None)
+    if party is None:
+        return None
+    k = party.start
+    while k - 1 >= 0 and (doc[k - 1].pos_ in ("PROPN", "ADJ") and doc[k - 1].text[:1].isupper()):
+        k -= 1  # "Welsh", "Scottish"
+    if k - 1 >= 0 and doc[k - 1].lower_ == "the":
+        k -= 1
+    if k - 1 >= 0 and doc[k - 1].lower_ == "for" and (k - 1 == _clause(doc, k - 1).start or doc[k - 2].text == ","):
+        return _canonical_party(party)
+    return None
 
 
 def _party_after(doc: Doc, name: _Name, parties: dict[int, Span]) -> str | None:
@@ -346,12 +503,17 @@ def extract_officials(ctx: Context) -> list[Official]:
     honorifics = _honorifics(doc)
     parties = _parties(doc)
     heads = filter_spans(lexicon_spans(doc, ["ROLE"]))
-    names = _collect_names(ctx, honorifics, frozenset(i for h in heads for i in range(h.start, h.end)))
+    role_tokens = frozenset(i for h in heads for i in range(h.start, h.end))
+    names = _collect_names(ctx, honorifics, role_tokens)
     role_starts = frozenset(h.start for h in heads)
     roles = [_role_phrase(doc, head, honorifics, parties, role_starts) for head in heads]
     for role in roles:
         if role.name is not None:
             names.append(role.name)
+        else:
+            bare = _bare_name_before(doc, role.left, honorifics, role_tokens)
+            if bare is not None:
+                names.append(bare)
     names = _merge(names)
     by_start = {n.start: n for n in names}
     by_end = {n.end: n for n in names}
@@ -367,7 +529,7 @@ def extract_officials(ctx: Context) -> list[Official]:
         target.party = target.party or role.party
         target.organisation = target.organisation or role.organisation
     for name in names:
-        name.party = name.party or _party_after(doc, name, parties)
+        name.party = name.party or _party_after(doc, name, parties) or _party_before(doc, name, parties)
     return _people(ctx, names)
 
 
@@ -378,15 +540,20 @@ def _people(ctx: Context, names: list[_Name]) -> list[Official]:
     people: dict[tuple[str, ...], _Person] = {}
     short: list[_Name] = []
     for name in names:
-        tokens = tuple(t.text for t in doc[name.start : name.end])
+        tokens = tuple(name_text(doc, name.start, name.end).split())
         if len(tokens) < 2:
             short.append(name)
             continue
         person = people.setdefault(tokens, _Person(name=" ".join(tokens), tokens=tokens, order=name.first))
         _absorb(person, name, doc)
     for name in short:
-        token = doc[name.start].text
-        hits = [p for p in people.values() if token in (p.tokens[-1], p.tokens[0])]
+        token = name_text(doc, name.start, name.end)
+        hon = name.honorific.text.lower() if name.honorific is not None else ""
+        by_last = [p for p in people.values() if p.tokens[-1] == token]
+        by_first = [p for p in people.values() if p.tokens[0] == token]
+        # "Sir Jane"/"Dame Jane" use the first name, "Mr Roe"/"Dr Roe" the surname
+        hits = (by_first or by_last) if hon in _FIRST_NAME_TITLES else (by_last or by_first)
+        hits = [p for p in hits if (p.honorific or "").lower() == hon] or hits
         if hits:
             before = [p for p in hits if p.order <= name.first]
             _absorb((before or hits)[-1 if before else 0], name, doc)
