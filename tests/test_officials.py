@@ -1,0 +1,119 @@
+"""The officials stage on the ways UK news gives a person's role. Every sentence here is invented."""
+
+from __future__ import annotations
+
+import pytest
+
+from extract import Options, extract_record
+from extract.records import Official
+
+
+def officials(text: str, nlp) -> dict[str, Official]:
+    record = extract_record(text, nlp, Options(source="t.txt"))
+    for off in record.officials:
+        for mention in off.mentions:
+            assert text[mention.span[0] : mention.span[1]] == mention.text
+    return {o.name: o for o in record.officials}
+
+
+def mention_texts(official: Official) -> list[str]:
+    return [m.text for m in official.mentions]
+
+
+def has_role(official: Official, words: str) -> bool:
+    return any(words.lower() in role.lower() for role in official.roles)
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "role"),
+    [
+        ("Workforce chief, Hattie Quenell, said the figures were worrying.", "Hattie Quenell", "chief"),
+        ("The chief inspector of schools, Sir Bertram Ockley, wrote to every head.", "Bertram Ockley",
+         "chief inspector of schools"),
+        ("Transport Secretary Imelda Vance announced the review on Tuesday.", "Imelda Vance", "Transport Secretary"),
+        ("Deputy Prime Minister Osric Pellow met union leaders.", "Osric Pellow", "Deputy Prime Minister"),
+        ("Norah Feltwell, who became chief executive in 2011, declined to comment.", "Norah Feltwell",
+         "chief executive"),
+        ("Cadogan Brill, general secretary of the Lantern Teachers' Union, said pay was too low.", "Cadogan Brill",
+         "general secretary"),
+        ("Perpetua Naylor, chairman of the Rivermoor Police Federation, called it a disgrace.", "Perpetua Naylor",
+         "chairman of the Rivermoor Police Federation"),
+        ("Assembly Member Gwion Tudur Prys asked for an inquiry.", "Gwion Tudur Prys", "Assembly Member"),
+        ("Tamsin Orrell, the trust's director of nursing, said staff had been retrained.", "Tamsin Orrell",
+         "director of nursing"),
+        ("Acting headteacher Verity Stroud said the school would improve.", "Verity Stroud", "acting headteacher"),
+        ("Head of estates Dr Lowri Maddern said the wing would reopen.", "Lowri Maddern", "head of estates"),
+    ],
+)
+def test_role_given_with_the_name(nlp, text: str, name: str, role: str) -> None:
+    found = officials(text, nlp)
+    assert name in found, sorted(found)
+    assert has_role(found[name], role), found[name].roles
+
+
+def test_short_forms_are_mentions(nlp) -> None:
+    text = ("Schools watchdog chief, Sir Ambrose Kettering, criticised the council.\n\n"
+            "Sir Ambrose said progress was slow. Kettering added that he would return in spring.\n")
+    found = officials(text, nlp)
+    assert set(mention_texts(found["Ambrose Kettering"])) >= {"Sir Ambrose Kettering", "Sir Ambrose", "Kettering"}
+    assert found["Ambrose Kettering"].honorific == "Sir"
+
+
+def test_role_in_a_later_paragraph(nlp) -> None:
+    text = ("Ingram Possett attacked the plans at a conference.\n\n"
+            "Parents were angry.\n\n"
+            "Mr Possett, the county's director of children's services, said the money had run out.\n")
+    found = officials(text, nlp)
+    assert "Ingram Possett" in found
+    assert has_role(found["Ingram Possett"], "director of children's services")
+    assert {"Ingram Possett", "Mr Possett"} <= set(mention_texts(found["Ingram Possett"]))
+
+
+def test_name_across_a_wrapped_line(nlp) -> None:
+    text = ("The report has also highlighted the failings of the health board chief executive Dame Oriel \n"
+            "Fairbrother, who ran the region until 2009.\n\nDame Oriel said she had done her best.\n")
+    found = officials(text, nlp)
+    assert "Oriel Fairbrother" in found, sorted(found)
+    assert has_role(found["Oriel Fairbrother"], "chief executive")
+    assert "Dame Oriel" in mention_texts(found["Oriel Fairbrother"])
+
+
+def test_full_name_without_honorific(nlp) -> None:
+    text = 'Dafydd Emrys Howells, Plaid Cymru education spokesman, said: "This is not good enough."'
+    found = officials(text, nlp)
+    assert "Dafydd Emrys Howells" in found, sorted(found)
+    assert found["Dafydd Emrys Howells"].party == "Plaid Cymru"
+
+
+def test_body_before_a_name_is_not_a_person(nlp) -> None:
+    text = "The head of Westmarch Valley Police, Rosalind Achebe, has been promoted to a national job."
+    found = officials(text, nlp)
+    assert "Rosalind Achebe" in found
+    assert has_role(found["Rosalind Achebe"], "head of Westmarch Valley Police")
+    assert not any("Westmarch" in name for name in found), sorted(found)
+
+
+def test_party_introducing_a_speaker(nlp) -> None:
+    text = 'For the Scottish Liberal Democrats, Fenella Murchison said the target was "timid".'
+    found = officials(text, nlp)
+    assert found["Fenella Murchison"].party == "Liberal Democrat"
+
+
+def test_role_held_by_the_person(nlp) -> None:
+    text = "Critics said Ottoline Rusk's role as deputy secretary in the health department was untenable."
+    found = officials(text, nlp)
+    assert has_role(found["Ottoline Rusk"], "deputy secretary")
+
+
+def test_double_barrelled_name(nlp) -> None:
+    text = "Conservative group leader Cllr Hermione Ashby-Crane said the budget was fair."
+    found = officials(text, nlp)
+    assert "Hermione Ashby-Crane" in found, sorted(found)
+    assert found["Hermione Ashby-Crane"].party == "Conservative"
+
+
+def test_private_people_are_not_officials(nlp) -> None:
+    text = ("Campaigner Rowena Pilbeam, whose father died at the hospital, founded a support group.\n\n"
+            "Rowena Pilbeam, founder of the Justice For Dads group, said: \"Nobody listened.\"\n\n"
+            "Neighbour Barnaby Stott said he had heard shouting.\n")
+    assert officials(text, nlp) == {}
