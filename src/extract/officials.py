@@ -271,7 +271,8 @@ def _role_phrase(
             left = j
             j -= 1
             continue
-        modifier = tok.lower_ in _ROLE_MODIFIERS  # "Acting" is often tagged a verb
+        # "Acting" and body names ("Ofsted") are sometimes tagged as verbs
+        modifier = tok.lower_ in _ROLE_MODIFIERS or tok.ent_type_ in ("ORG", "GPE", "NORP")
         if tok.lower_ in stop or not (modifier or tok.pos_ in ("NOUN", "PROPN", "ADJ")) or not tok.is_alpha \
                 or j in honorifics:
             break
@@ -326,11 +327,11 @@ def _role_phrase(
             k += 1
         end, name = _split_tail_name(doc, head.end, k, honorifics)
     while end > head.end and (doc[end - 1].text in (",", "and") or doc[end - 1].lower_ in _DETERMINERS
-                              or doc[end - 1].is_space):
+                              or doc[end - 1].is_space or doc[end - 1].lower_ in _COMPLEMENT_PREPS):
         end -= 1
     if name is None:
         p = end
-        if p < sent.end and doc[p].text == ",":
+        if p < sent.end and doc[p].text in (",", "–", "—"):  # "the council's director – Jane Roe –"
             p += 1
         if p + 1 < sent.end and doc[p].lower_ == "the" and p + 1 in honorifics:  # "the chair, the Rev Jane Roe"
             p += 1
@@ -391,7 +392,8 @@ def _name_before(doc: Doc, i: int, names_by_end: dict[int, _Name]) -> _Name | No
             j -= 1  # "Jane Roe's role as deputy secretary"
             steps += 1
             continue
-        if doc[j - 1].lower_ not in _LINK_WORDS and doc[j - 1].lower_ not in stop and not doc[j - 1].is_space:
+        if doc[j - 1].lower_ not in _LINK_WORDS and doc[j - 1].lower_ not in stop and not doc[j - 1].is_space \
+                and not (doc[j - 1].like_num and doc[j - 2].text == ","):  # "Jane Roe, 52, was head of ..."
             return None
         j -= 1
         steps += 1
@@ -430,6 +432,21 @@ def _bare_name_before(doc: Doc, left: int, honorifics: dict[int, Span], role_tok
         return None  # part of a longer name of a body
     hon = next((h for h in honorifics.values() if h.end == start), None)
     return _Name(start, end, hon)
+
+
+def _next_role_name(doc: Doc, role: _Role, by_left: dict[int, _Role], by_start: dict[int, _Name]) -> _Name | None:
+    """Roles stacked before one name share it: "the chairman of the committee, Labour MP Jane Roe"."""
+    seen = 0
+    while role.name is None and seen < 3:
+        p = role.end
+        if p < len(doc) and doc[p].text == ",":
+            p += 1
+        nxt = by_left.get(p)
+        if nxt is None or nxt is role:
+            return None
+        role = nxt
+        seen += 1
+    return by_start.get(role.name.start) if role.name is not None else None
 
 
 def _party_before(doc: Doc, name: _Name, parties: dict[int, Span]) -> str | None:
@@ -517,12 +534,15 @@ def extract_officials(ctx: Context) -> list[Official]:
     names = _merge(names)
     by_start = {n.start: n for n in names}
     by_end = {n.end: n for n in names}
+    by_left = {r.left: r for r in roles}
     for role in roles:
         target = None
         if role.name is not None:
             target = by_start.get(role.name.start)
         if target is None:
             target = _name_before(doc, role.left, by_end)
+        if target is None:
+            target = _next_role_name(doc, role, by_left, by_start)
         if target is None:
             continue
         target.roles.append(role.text)
