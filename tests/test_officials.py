@@ -117,3 +117,32 @@ def test_private_people_are_not_officials(nlp) -> None:
             "Rowena Pilbeam, founder of the Justice For Dads group, said: \"Nobody listened.\"\n\n"
             "Neighbour Barnaby Stott said he had heard shouting.\n")
     assert officials(text, nlp) == {}
+
+
+def test_role_title_across_a_wrapped_line(nlp) -> None:
+    text = ("Bad news came in a letter. Dr Ifor Quantock, the hospital trust's medical \n"
+            "director, said the figures would be checked.\n")
+    found = officials(text, nlp)
+    assert "Ifor Quantock" in found, sorted(found)
+    assert "medical director" in found["Ifor Quantock"].roles
+
+
+def test_letters_after_a_name(nlp) -> None:
+    text = "Philippa Drayne QC said the inquiry would sit in public.\n\nMs Drayne added that it would report in May."
+    found = officials(text, nlp)
+    assert "Philippa Drayne" in found, sorted(found)
+    assert "Ms Drayne" in mention_texts(found["Philippa Drayne"])
+
+
+def test_stacked_roles_before_one_name(nlp) -> None:
+    text = '"It is a mess," said the chairman of the Commons health committee, Labour MP Evander Thorley.'
+    found = officials(text, nlp)
+    assert has_role(found["Evander Thorley"], "chairman of the Commons health committee")
+    assert has_role(found["Evander Thorley"], "MP")
+    assert found["Evander Thorley"].party == "Labour"
+
+
+def test_age_in_apposition(nlp) -> None:
+    text = "Wystan Carrow, 58, was head of adult social care at the council when the complaints were made."
+    found = officials(text, nlp)
+    assert has_role(found["Wystan Carrow"], "head of adult social care")

@@ -46,6 +46,9 @@ _ROLE_MODIFIERS = frozenset({"shadow", "deputy", "chief", "senior", "assistant",
 # heads that say little without the body in front of them: "Ofsted chief", "NHS boss" keep "Ofsted", "NHS"
 _VAGUE_HEADS = frozenset({"chief", "boss", "bosses", "chiefs", "tsar", "czar", "head"})
 _NOT_ROLE_WORDS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"})
+# letters after a name that are not part of it (honours, offices); an office among them is also a ROLE
+_POST_NOMINALS = frozenset({"QC", "KC", "OBE", "CBE", "MBE", "KBE", "DBE", "JP", "MP", "MSP", "MEP", "AM", "MLA",
+                            "FRCS", "FRCP", "PhD"})
 _FIRST_NAME_TITLES = frozenset({"sir", "dame"})
 _WRAP_MIN_LINE = 40  # a line this long that stops mid-sentence was wrapped by the source, not ended
 _END_PUNCT = frozenset({".", "?", "!", ":", ";", "”", '"', "’", "'"})
@@ -62,7 +65,8 @@ def _is_wrap(doc: Doc, i: int) -> bool:
         return False
     text = doc.text
     line_start = text.rfind("\n", 0, prev.idx) + 1
-    return tok.idx - line_start >= _WRAP_MIN_LINE
+    trailing_space = bool(prev.whitespace_) or tok.text[0] != "\n"  # "medical \ndirector": a wrapping editor's mark
+    return tok.idx - line_start >= (_WRAP_MIN_LINE // 2 if trailing_space else _WRAP_MIN_LINE)
 
 
 def _clause(doc: Doc, i: int) -> Span:
@@ -197,7 +201,8 @@ def _clean_entity(ent: Span, honorifics: dict[int, Span], role_tokens: frozenset
     while start < end and start in honorifics:
         hon = honorifics[start]
         start = hon.end
-    while end > start and doc[end - 1].text in _POSSESSIVE:
+    while end > start and (doc[end - 1].text in _POSSESSIVE or doc[end - 1].text in _POST_NOMINALS
+                           or (end - 1) in role_tokens):  # "Jane Roe QC", "Jane Roe MP"
         end -= 1
     if hon is None:  # "Rhodri Glyn Roe" tagged from "Glyn": the run of names goes on to the left
         while (start > 0 and end - start < 3 and is_name_token(doc[start - 1]) and doc[start - 1].pos_ == "PROPN"
@@ -336,7 +341,7 @@ def _role_phrase(
         if p + 1 < sent.end and doc[p].lower_ == "the" and p + 1 in honorifics:  # "the chair, the Rev Jane Roe"
             p += 1
         name = _name_after(doc, p, sent.end, honorifics)
-    text = doc[role_start:end].text
+    text = " ".join(doc[role_start:end].text.split())
     return _Role(role_start, end, phrase_left, text, _canonical_party(party), organisation, name)
 
 
@@ -367,6 +372,29 @@ def _split_tail_name(doc: Doc, start: int, end: int, honorifics: dict[int, Span]
     if size >= 3:
         return end - 2, _Name(end - 2, end)
     return run, _Name(run, end)
+
+
+@cache
+def _role_phrases() -> tuple[frozenset[str], int]:
+    """The lexicon's plain-text roles, lower-cased, and the most words any of them has."""
+    phrases = frozenset(" ".join(row["pattern"].lower().split()) for row in read_jsonl("patterns/roles.jsonl")
+                        if row.get("label") == "ROLE" and isinstance(row["pattern"], str))
+    return phrases, max((len(p.split()) for p in phrases), default=1)
+
+
+def _wrapped_roles(doc: Doc) -> list[Span]:
+    """Role titles cut by a wrapped line ("the trust's medical \ndirector"), which the span ruler cannot see."""
+    phrases, longest = _role_phrases()
+    found = []
+    for i, tok in enumerate(doc):
+        if not tok.is_space or "\n" not in tok.text or not _is_wrap(doc, i):
+            continue
+        for a in range(max(0, i - longest + 1), i):
+            for b in range(i + 2, min(len(doc), i + longest + 1) + 1):
+                words = [t.lower_ for t in doc[a:b] if not t.is_space]
+                if len(words) <= longest and " ".join(words) in phrases:
+                    found.append(Span(doc, a, b, label="ROLE"))
+    return found
 
 
 def _canonical_party(span: Span | None) -> str | None:
@@ -402,16 +430,24 @@ def _name_before(doc: Doc, i: int, names_by_end: dict[int, _Name]) -> _Name | No
 
 def _bare_name_before(doc: Doc, left: int, honorifics: dict[int, Span], role_tokens: frozenset[int]) -> _Name | None:
     """A name the NER missed, in apposition to the role that follows it: "Jane Roe, general secretary of ...",
-    "Jane Roe, former chief constable". Only a comma-marked apposition counts, so a capitalised run that
-    merely precedes a role ("Thames Valley, the force") must also pass the name-word checks."""
+    "Jane Roe, former chief constable", "Jane Roe, 52, was head of". Only a comma-marked apposition counts,
+    and the capitalised run must pass the name-word checks ("Thames Valley Police, the force" does not)."""
     clause = _clause(doc, left)
     stop = read_words("officials/role_stop_words.txt")
     j = left
-    while j - 1 >= clause.start and left - j < 3 and (doc[j - 1].lower_ in _DETERMINERS or doc[j - 1].lower_ in stop):
+    comma = False
+    while j - 1 > clause.start and left - j < 6:
+        prev = doc[j - 1]
+        if prev.text == ",":
+            comma = True
+        elif not (prev.lower_ in _LINK_WORDS or prev.lower_ in stop or (prev.like_num and doc[j - 2].text == ",")):
+            break
         j -= 1
-    if j - 1 <= clause.start or doc[j - 1].text != ",":
+    if not comma:
         return None
-    end = start = j - 1
+    while doc[j].text != ",":  # the name ends at the first comma after it
+        j += 1
+    end = start = j
     if doc[end - 1].ent_type_ == "PERSON":
         return None  # the NER's name, read as an entity
     words = 0
@@ -519,7 +555,7 @@ def extract_officials(ctx: Context) -> list[Official]:
     doc = ctx.doc
     honorifics = _honorifics(doc)
     parties = _parties(doc)
-    heads = filter_spans(lexicon_spans(doc, ["ROLE"]))
+    heads = filter_spans(lexicon_spans(doc, ["ROLE"]) + _wrapped_roles(doc))
     role_tokens = frozenset(i for h in heads for i in range(h.start, h.end))
     names = _collect_names(ctx, honorifics, role_tokens)
     role_starts = frozenset(h.start for h in heads)
