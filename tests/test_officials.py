@@ -146,3 +146,30 @@ def test_age_in_apposition(nlp) -> None:
     text = "Wystan Carrow, 58, was head of adult social care at the council when the complaints were made."
     found = officials(text, nlp)
     assert has_role(found["Wystan Carrow"], "head of adult social care")
+
+
+def test_roles_in_a_relative_clause(nlp) -> None:
+    text = ("Cllr Leofric Tanner, who chaired the housing scrutiny panel until 2019 and is now leader of the "
+            "Labour group, said the report was fair.")
+    found = officials(text, nlp)
+    person = found["Leofric Tanner"]
+    assert has_role(person, "chair of the housing scrutiny panel"), person.roles
+    assert has_role(person, "leader of the Labour group"), person.roles
+    assert person.party == "Labour"
+
+
+def test_role_after_another_verb_is_not_theirs(nlp) -> None:
+    text = "Marigold Penhallow, who met the chief executive on Monday, said she was disappointed."
+    assert "Marigold Penhallow" not in officials(text, nlp)
+
+
+def test_plural_title_before_two_names(nlp) -> None:
+    text = "Owners Cressida Vane and Lucan Ebdon appealed against the closure of the nursery."
+    found = officials(text, nlp)
+    assert {"Cressida Vane", "Lucan Ebdon"} <= set(found), sorted(found)
+    assert has_role(found["Lucan Ebdon"], "owner")
+
+
+def test_a_company_is_not_a_person(nlp) -> None:
+    text = "A formal warning was issued to owners Brackenfold Homes Limited last week."
+    assert officials(text, nlp) == {}

@@ -342,6 +342,8 @@ def _role_phrase(
             p += 1
         name = _name_after(doc, p, sent.end, honorifics)
     text = " ".join(doc[role_start:end].text.split())
+    if party is None:  # "leader of the Conservative group"
+        party = next((parties[k] for k in range(head.end, end) if k in parties and parties[k].end <= end), None)
     return _Role(role_start, end, phrase_left, text, _canonical_party(party), organisation, name)
 
 
@@ -485,6 +487,65 @@ def _next_role_name(doc: Doc, role: _Role, by_left: dict[int, _Role], by_start: 
     return by_start.get(role.name.start) if role.name is not None else None
 
 
+_COPULAS = frozenset({"is", "was", "became", "becomes", "as", "been", "appointed", "named", "remains", "remained"})
+_COPULA_FILLERS = frozenset({"now", "also", "then", "still", "currently", "already", "the", "a", "an", "later"})
+_OFFICE_VERBS = {"chairs": "chair", "chaired": "chair", "heads": "head", "headed": "head", "owns": "owner",
+                 "owned": "owner"}
+_CLAUSE_LIMIT = 30
+
+
+def _relative_owner(doc: Doc, left: int, by_end: dict[int, _Name]) -> _Name | None:
+    """The person of a relative clause whose predicate is the role: "Jane Roe, who chaired the panel until 2018
+    and is now leader of the group,". A role after any other verb ("who met the chief executive") or after
+    another person in the clause is someone else's."""
+    clause = _clause(doc, left)
+    j = left
+    while j - 1 > clause.start and doc[j - 1].lower_ in _COPULA_FILLERS:
+        j -= 1
+    if j - 1 <= clause.start or doc[j - 1].lower_ not in _COPULAS:
+        return None
+    for k in range(j - 1, max(clause.start, j - _CLAUSE_LIMIT), -1):
+        tok = doc[k]
+        if tok.text in _BREAK_TEXT or tok.ent_type_ == "PERSON" or tok.lower_ in ("he", "she", "they", "i", "we"):
+            return None
+        if tok.lower_ == "who" and doc[k - 1].text == ",":
+            return by_end.get(k - 1)
+    return None
+
+
+def _office_verbs(doc: Doc, name: _Name) -> list[str]:
+    """An office given by a verb in the name's relative clause: "Jane Roe, who chairs the scrutiny panel," is
+    the panel's chair, "who owned the care home" its owner."""
+    k = name.end
+    if k + 2 >= len(doc) or doc[k].text != "," or doc[k + 1].lower_ != "who":
+        return []
+    k += 2
+    while k < len(doc) and doc[k].lower_ in _COPULA_FILLERS | {"formerly", "previously"}:
+        k += 1
+    if k >= len(doc) or doc[k].lower_ not in _OFFICE_VERBS:
+        return []
+    noun = _OFFICE_VERBS[doc[k].lower_]
+    end = k + 1
+    while end < len(doc) and end - k <= _COMPLEMENT_MAX and (doc[end].pos_ in ("DET", "NOUN", "PROPN", "ADJ", "PART")
+                                                             or doc[end].lower_ in ("of", "'s", "’s")):
+        end += 1
+    while end > k + 1 and doc[end - 1].pos_ in ("DET", "ADP", "PART"):
+        end -= 1
+    if end == k + 1:
+        return []
+    return [f"{noun} of {' '.join(doc[k + 1 : end].text.split())}"]
+
+
+def _coordinated_name(doc: Doc, role: _Role, honorifics: dict[int, Span]) -> _Name | None:
+    """The second name after a plural title: "Directors Jane Roe and John Doe"."""
+    name = role.name
+    if name is None or not doc[role.end - 1].lower_.endswith("s") or doc[role.end - 1].lower_.endswith("ss"):
+        return None
+    if name.end + 1 >= len(doc) or doc[name.end].lower_ != "and":
+        return None
+    return _name_after(doc, name.end + 1, _clause(doc, name.end).end, honorifics)
+
+
 def _party_before(doc: Doc, name: _Name, parties: dict[int, Span]) -> str | None:
     """A party that introduces a speaker: "For the Welsh Conservatives, Jane Roe said"."""
     comma = name.first - 1
@@ -563,6 +624,11 @@ def extract_officials(ctx: Context) -> list[Official]:
     for role in roles:
         if role.name is not None:
             names.append(role.name)
+            other = _coordinated_name(doc, role, honorifics)
+            if other is not None:  # "Owners Jane Roe and John Doe": both hold the office
+                other.roles.append(role.text)
+                other.party = role.party
+                names.append(other)
         else:
             bare = _bare_name_before(doc, role.left, honorifics, role_tokens)
             if bare is not None:
@@ -580,11 +646,14 @@ def extract_officials(ctx: Context) -> list[Official]:
         if target is None:
             target = _next_role_name(doc, role, by_left, by_start)
         if target is None:
+            target = _relative_owner(doc, role.left, by_end)
+        if target is None:
             continue
         target.roles.append(role.text)
         target.party = target.party or role.party
         target.organisation = target.organisation or role.organisation
     for name in names:
+        name.roles.extend(_office_verbs(doc, name))
         name.party = name.party or _party_after(doc, name, parties) or _party_before(doc, name, parties)
     return _people(ctx, names)
 
