@@ -173,3 +173,17 @@ def test_plural_title_before_two_names(nlp) -> None:
 def test_a_company_is_not_a_person(nlp) -> None:
     text = "A formal warning was issued to owners Brackenfold Homes Limited last week."
     assert officials(text, nlp) == {}
+
+
+def test_role_in_a_coordinated_predicate(nlp) -> None:
+    text = ("Dr Ansel Brocklehurst had been appointed to turn the college round, and had been head of "
+            "training at a borstal before that.")
+    found = officials(text, nlp)
+    assert has_role(found["Ansel Brocklehurst"], "head of training"), found
+    assert "head of" not in found["Ansel Brocklehurst"].roles
+
+
+def test_role_in_quotation_marks(nlp) -> None:
+    text = "Perdita Colquhoun was made a 'super head' at a failing school in 2016."
+    found = officials(text, nlp)
+    assert has_role(found["Perdita Colquhoun"], "super head")

@@ -38,7 +38,7 @@ _BREAK_TEXT = frozenset({":", ";", "(", ")", "“", "”", '"', "‘", "'", "–
 _LINK_WORDS = frozenset({"who", "as", "is", "was", "became", "has", "been", "had", "now", "then", "currently", ",",
                          "the", "a", "an", "its", "their", "appointed", "named", "elected", "formerly", "also", "and",
                          "previously", "served", "serving", "works", "worked", "working", "remains", "remained",
-                         "serves", "becomes", "role", "post", "job"})
+                         "serves", "becomes", "role", "post", "job", "made", "‘", "'"})
 _DETERMINERS = frozenset({"the", "a", "an", "its", "their", "his", "her", "our"})
 _POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
 _TITLE_POSSESSORS = frozenset({"children", "women", "men", "people", "adults", "citizens", "victims"})
@@ -322,7 +322,9 @@ def _role_phrase(
                     break
                 k += 1
                 continue
-            if tok.pos_ in ("VERB", "AUX", "PRON") or (tok.pos_ not in _COMPLEMENT_POS and not tok.is_alpha):
+            gerund = tok.tag_ == "VBG" and doc[k - 1].lower_ in _COMPLEMENT_PREPS  # "head of learning"
+            if (tok.pos_ in ("VERB", "AUX", "PRON") and not gerund) or (
+                    tok.pos_ not in _COMPLEMENT_POS and not tok.is_alpha):
                 break
             if tok.lower_ in ("from", "until", "since", "between", "to", "when", "after", "before"):
                 break
@@ -341,6 +343,8 @@ def _role_phrase(
         if p + 1 < sent.end and doc[p].lower_ == "the" and p + 1 in honorifics:  # "the chair, the Rev Jane Roe"
             p += 1
         name = _name_after(doc, p, sent.end, honorifics)
+    if ends_in_prep and end == head.end:  # "head of" with nothing after it
+        end -= 1
     text = " ".join(doc[role_start:end].text.split())
     if party is None:  # "leader of the Conservative group"
         party = next((parties[k] for k in range(head.end, end) if k in parties and parties[k].end <= end), None)
@@ -491,26 +495,43 @@ _COPULAS = frozenset({"is", "was", "became", "becomes", "as", "been", "appointed
 _COPULA_FILLERS = frozenset({"now", "also", "then", "still", "currently", "already", "the", "a", "an", "later"})
 _OFFICE_VERBS = {"chairs": "chair", "chaired": "chair", "heads": "head", "headed": "head", "owns": "owner",
                  "owned": "owner"}
+_AUXILIARIES = frozenset({"had", "has", "have", "would", "will", "having"})
 _CLAUSE_LIMIT = 30
 
 
-def _relative_owner(doc: Doc, left: int, by_end: dict[int, _Name]) -> _Name | None:
-    """The person of a relative clause whose predicate is the role: "Jane Roe, who chaired the panel until 2018
-    and is now leader of the group,". A role after any other verb ("who met the chief executive") or after
-    another person in the clause is someone else's."""
+def _relative_owner(doc: Doc, left: int, by_end: dict[int, _Name], by_first: dict[int, _Name]) -> _Name | None:
+    """The person whose predicate the role is, further back in the sentence: a relative clause ("Jane Roe, who
+    chaired the panel until 2018 and is now leader of the group,") or the subject of a coordinated predicate
+    ("Dr Roe had been appointed to the post ..., and had been head of science"). A role after any other verb
+    ("who met the chief executive") or after another person in between is someone else's."""
     clause = _clause(doc, left)
     j = left
     while j - 1 > clause.start and doc[j - 1].lower_ in _COPULA_FILLERS:
         j -= 1
     if j - 1 <= clause.start or doc[j - 1].lower_ not in _COPULAS:
         return None
-    for k in range(j - 1, max(clause.start, j - _CLAUSE_LIMIT), -1):
+    j -= 1
+    while j - 1 > clause.start and doc[j - 1].lower_ in _AUXILIARIES:
+        j -= 1
+    subject = by_first.get(_subject_start(doc, clause)) if doc[j - 1].lower_ == "and" else None
+    if subject is not None and j - subject.end > _CLAUSE_LIMIT:
+        subject = None
+    stop = subject.end if subject is not None else max(clause.start, j - _CLAUSE_LIMIT)
+    for k in range(j - 1, stop - 1, -1):
         tok = doc[k]
         if tok.text in _BREAK_TEXT or tok.ent_type_ == "PERSON" or tok.lower_ in ("he", "she", "they", "i", "we"):
             return None
         if tok.lower_ == "who" and doc[k - 1].text == ",":
             return by_end.get(k - 1)
-    return None
+    return subject
+
+
+def _subject_start(doc: Doc, clause: Span) -> int:
+    """The first word of a sentence, after blank space."""
+    k = clause.start
+    while k < clause.end - 1 and doc[k].is_space:
+        k += 1
+    return k
 
 
 def _office_verbs(doc: Doc, name: _Name) -> list[str]:
@@ -637,6 +658,7 @@ def extract_officials(ctx: Context) -> list[Official]:
     by_start = {n.start: n for n in names}
     by_end = {n.end: n for n in names}
     by_left = {r.left: r for r in roles}
+    by_first = {n.first: n for n in names}
     for role in roles:
         target = None
         if role.name is not None:
@@ -646,7 +668,7 @@ def extract_officials(ctx: Context) -> list[Official]:
         if target is None:
             target = _next_role_name(doc, role, by_left, by_start)
         if target is None:
-            target = _relative_owner(doc, role.left, by_end)
+            target = _relative_owner(doc, role.left, by_end, by_first)
         if target is None:
             continue
         target.roles.append(role.text)
