@@ -187,3 +187,18 @@ def test_role_in_quotation_marks(nlp) -> None:
     text = "Perdita Colquhoun was made a 'super head' at a failing school in 2016."
     found = officials(text, nlp)
     assert has_role(found["Perdita Colquhoun"], "super head")
+
+
+def test_constituency_before_mp_is_not_a_person(nlp) -> None:
+    text = "Ms Orla Kelby, a Cabinet Office minister and Wexcombe North MP, arrived at the school on Friday."
+    found = officials(text, nlp)
+    assert "Orla Kelby" in found
+    assert not any("Wexcombe" in name for name in found), sorted(found)
+
+
+def test_complement_stops_before_when_and_with_whom(nlp) -> None:
+    text = ("Fenwick Aldous, who was head of the budget office under President Garland, left in March. "
+            "Sabine Okafor, permanent secretary in April 2009, disagreed.")
+    found = officials(text, nlp)
+    assert found["Fenwick Aldous"].roles == ["head of the budget office"]
+    assert found["Sabine Okafor"].roles == ["permanent secretary"]

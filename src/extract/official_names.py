@@ -21,8 +21,9 @@ from extract.resources import read_words
 _NAME_TOKEN = re.compile(r"[A-Z](?:['’][A-Z])?(?:[a-z]+(?:[-'’][A-Z]?[a-z]+)*|[a-z]*[A-Z][a-z]+|\.)?")
 MAX_NAME_TOKENS = 4
 POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
-_POST_NOMINALS = frozenset({"QC", "KC", "OBE", "CBE", "MBE", "KBE", "DBE", "JP", "MP", "MSP", "MEP", "AM", "MLA",
-                            "FRCS", "FRCP", "PhD"})
+# honours after a name, not part of it ("Jane Roe QC"); an office after a name ("Bolton West MP") is left to the
+# role rules, since the NER often tags a constituency and its MP as one PERSON
+_POST_NOMINALS = frozenset({"QC", "KC", "OBE", "CBE", "MBE", "KBE", "DBE", "JP", "FRCS", "FRCP", "PhD"})
 _WRAP_MIN_LINE = 40  # a line this long that stops mid-sentence was wrapped by the source, not ended
 _END_PUNCT = frozenset({".", "?", "!", ":", ";", "”", '"', "’", "'"})
 
@@ -159,8 +160,7 @@ def clean_entity(ent: Span, honorifics: dict[int, Span], role_tokens: frozenset[
     while start < end and start in honorifics:
         hon = honorifics[start]
         start = hon.end
-    while end > start and (doc[end - 1].text in POSSESSIVE or doc[end - 1].text in _POST_NOMINALS
-                           or (end - 1) in role_tokens):  # "Jane Roe QC", "Jane Roe MP"
+    while end > start and (doc[end - 1].text in POSSESSIVE or doc[end - 1].text in _POST_NOMINALS):  # "Jane Roe QC"
         end -= 1
     if hon is None:  # "Rhodri Glyn Roe" tagged from "Glyn": the run of names goes on to the left
         while (start > 0 and end - start < 3 and is_name_token(doc[start - 1]) and doc[start - 1].pos_ == "PROPN"

@@ -33,7 +33,11 @@ DETERMINERS = frozenset({"the", "a", "an", "its", "their", "his", "her", "our"})
 _TITLE_POSSESSORS = frozenset({"children", "women", "men", "people", "adults", "citizens", "victims"})
 _ROLE_MODIFIERS = frozenset({"shadow", "deputy", "chief", "senior", "assistant", "acting", "interim", "joint"})
 # heads that say little without the body in front of them: "Ofsted chief", "NHS boss" keep "Ofsted", "NHS"
-_VAGUE_HEADS = frozenset({"chief", "boss", "bosses", "chiefs", "tsar", "czar", "head"})
+_VAGUE_HEADS = frozenset({"chief", "boss", "bosses", "chiefs", "tsar", "czar", "head", "secretary", "minister",
+                          "spokesman", "spokeswoman", "spokesperson"})
+# words that end an "of/for ..." complement: what follows is about when or with whom, not the office
+_COMPLEMENT_STOPS = frozenset({"from", "until", "since", "between", "to", "when", "after", "before", "under", "with",
+                               "by", "during", "alongside", "including", "while", "where"})
 _NOT_ROLE_WORDS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"})
 
 
@@ -140,7 +144,7 @@ def role_phrase(
             if (tok.pos_ in ("VERB", "AUX", "PRON") and not gerund) or (
                     tok.pos_ not in _COMPLEMENT_POS and not tok.is_alpha):
                 break
-            if tok.lower_ in ("from", "until", "since", "between", "to", "when", "after", "before"):
+            if tok.lower_ in _COMPLEMENT_STOPS or tok.ent_type_ in ("DATE", "TIME"):  # "... in April 2001"
                 break
             if "\n" in tok.whitespace_:
                 k += 1
