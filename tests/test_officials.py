@@ -202,3 +202,14 @@ def test_complement_stops_before_when_and_with_whom(nlp) -> None:
     found = officials(text, nlp)
     assert found["Fenwick Aldous"].roles == ["head of the budget office"]
     assert found["Sabine Okafor"].roles == ["permanent secretary"]
+
+
+def test_body_right_before_a_title_is_not_its_holder(nlp) -> None:
+    text = "Tilda Marsh chief stepping down\n\nThe fashion chain Tilda Marsh is parting company with its boss."
+    assert officials(text, nlp) == {}
+
+
+def test_party_inside_a_body_name_is_not_a_party(nlp) -> None:
+    text = "Oskar Lindqvist, director of the Institute for the Study of Labour in Malmo, said wages would rise."
+    found = officials(text, nlp)
+    assert found["Oskar Lindqvist"].party is None

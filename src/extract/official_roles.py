@@ -95,7 +95,8 @@ def role_phrase(
             j -= 1
             continue
         # "Acting" and body names ("Ofsted") are sometimes tagged as verbs
-        modifier = tok.lower_ in _ROLE_MODIFIERS or tok.ent_type_ in ("ORG", "GPE", "NORP")
+        body = tok.ent_type_ in ("ORG", "GPE", "NORP") and tok.lower_ not in DETERMINERS
+        modifier = tok.lower_ in _ROLE_MODIFIERS or body
         if tok.lower_ in stop or not (modifier or tok.pos_ in ("NOUN", "PROPN", "ADJ")) or not tok.is_alpha \
                 or j in honorifics:
             break
@@ -164,8 +165,9 @@ def role_phrase(
     if ends_in_prep and end == head.end:  # "head of" with nothing after it
         end -= 1
     text = " ".join(doc[role_start:end].text.split())
-    if party is None:  # "leader of the Conservative group"
-        party = next((parties[k] for k in range(head.end, end) if k in parties and parties[k].end <= end), None)
+    if party is None:  # "leader of the Conservative group", not "director of the Institute of Labour Studies"
+        party = next((parties[k] for k in range(head.end, end)
+                      if k in parties and parties[k].end <= end and doc[k].ent_iob_ != "I"), None)
     return Role(role_start, end, phrase_left, text, canonical_party(party), organisation, name)
 
 

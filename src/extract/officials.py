@@ -80,7 +80,8 @@ def _name_before(doc: Doc, i: int, names_by_end: dict[int, NameSpan]) -> NameSpa
     steps = 0
     while j - 1 >= sent_start and steps < 6:
         if j in names_by_end:
-            return names_by_end[j]
+            # right after a name only letters ("Jane Roe MP"); "Acme chief" is a body's chief
+            return names_by_end[j] if steps or doc[i].text.isupper() else None
         if doc[j - 1].text in POSSESSIVE and j < len(doc) and doc[j].lower_ in ("role", "post", "job"):
             j -= 1  # "Jane Roe's role as deputy secretary"
             steps += 1
