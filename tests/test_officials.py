@@ -213,3 +213,16 @@ def test_party_inside_a_body_name_is_not_a_party(nlp) -> None:
     text = "Oskar Lindqvist, director of the Institute for the Study of Labour in Malmo, said wages would rise."
     found = officials(text, nlp)
     assert found["Oskar Lindqvist"].party is None
+
+
+def test_title_opening_the_next_sentence(nlp) -> None:
+    text = ("Kenelm Arbuthnot is considering taking the schools out of council control.\n\n"
+            "The Culture Secretary's intervention follows months of complaints.\n")
+    found = officials(text, nlp)
+    assert has_role(found["Kenelm Arbuthnot"], "Culture Secretary")
+
+
+def test_title_elsewhere_is_someone_else(nlp) -> None:
+    text = ("Kenelm Arbuthnot has written to parents about the closures.\n\n"
+            "He said he had met the Culture Secretary twice.\n")
+    assert "Kenelm Arbuthnot" not in officials(text, nlp)

@@ -186,6 +186,31 @@ def _relative_owner(doc: Doc, left: int, by_end: dict[int, NameSpan], by_first: 
     return subject
 
 
+def _title_back_reference(doc: Doc, role: Role, by_first: dict[int, NameSpan]) -> NameSpan | None:
+    """News names a person, then calls them by title: "Jane Roe is considering ... . The Education Secretary's
+    intervention ...". Only a capitalised title that opens the sentence right after one that opens with the
+    name counts; a title anywhere else ("she met the Education Secretary") is someone else."""
+    here = clause_of(doc, role.left)
+    if doc[role.left].lower_ != "the" or role.left != _subject_start(doc, here) or role.name is not None:
+        return None
+    words = [t for t in doc[role.start : role.end] if t.is_alpha and t.lower_ not in ("of", "for")]
+    if not all(t.text[:1].isupper() for t in words):
+        return None
+    k = here.start - 1
+    while k > 0 and doc[k].is_space:
+        k -= 1
+    if k <= 0:
+        return None
+    before = clause_of(doc, k)
+    name = by_first.get(_subject_start(doc, before))
+    if name is None or (name.end - name.start < 2 and name.honorific is None):
+        return None
+    others = (by_first[k] for k in range(name.end, before.end) if k in by_first)
+    if any(n.end - n.start >= 2 or n.honorific is not None for n in others):
+        return None  # two people in the sentence: which one the title means is not clear
+    return name
+
+
 def _subject_start(doc: Doc, clause: Span) -> int:
     """The first word of a sentence, after blank space."""
     k = clause.start
@@ -329,6 +354,8 @@ def extract_officials(ctx: Context) -> list[Official]:
             target = _next_role_name(doc, role, by_left, by_start)
         if target is None:
             target = _relative_owner(doc, role.left, by_end, by_first)
+        if target is None:
+            target = _title_back_reference(doc, role, by_first)
         if target is None:
             continue
         target.roles.append(role.text)
