@@ -86,10 +86,10 @@ def test_full_name_without_honorific(nlp) -> None:
 
 
 def test_body_before_a_name_is_not_a_person(nlp) -> None:
-    text = "The head of Westmarch Valley Police, Rosalind Achebe, has been promoted to a national job."
+    text = "The head of Westmarch Vale Police, Rosalind Achebe, has been promoted to a national job."
     found = officials(text, nlp)
     assert "Rosalind Achebe" in found
-    assert has_role(found["Rosalind Achebe"], "head of Westmarch Valley Police")
+    assert has_role(found["Rosalind Achebe"], "head of Westmarch Vale Police")
     assert not any("Westmarch" in name for name in found), sorted(found)
 
 

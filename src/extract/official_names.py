@@ -21,7 +21,7 @@ from extract.resources import read_words
 _NAME_TOKEN = re.compile(r"[A-Z](?:['’][A-Z])?(?:[a-z]+(?:[-'’][A-Z]?[a-z]+)*|[a-z]*[A-Z][a-z]+|\.)?")
 MAX_NAME_TOKENS = 4
 POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
-# honours after a name, not part of it ("Jane Roe QC"); an office after a name ("Bolton West MP") is left to the
+# honours after a name, not part of it ("Jane Roe QC"); an office after a name ("Wexcombe North MP") is left to the
 # role rules, since the NER often tags a constituency and its MP as one PERSON
 _POST_NOMINALS = frozenset({"QC", "KC", "OBE", "CBE", "MBE", "KBE", "DBE", "JP", "FRCS", "FRCP", "PhD"})
 _WRAP_MIN_LINE = 40  # a line this long that stops mid-sentence was wrapped by the source, not ended
@@ -39,7 +39,7 @@ def is_wrap(doc: Doc, i: int) -> bool:
         return False
     text = doc.text
     line_start = text.rfind("\n", 0, prev.idx) + 1
-    trailing_space = bool(prev.whitespace_) or tok.text[0] != "\n"  # "medical \ndirector": a wrapping editor's mark
+    trailing_space = bool(prev.whitespace_) or tok.text[0] != "\n"  # "clinical \\ndirector": a wrapping editor's mark
     return tok.idx - line_start >= (_WRAP_MIN_LINE // 2 if trailing_space else _WRAP_MIN_LINE)
 
 
@@ -72,8 +72,8 @@ def clause_of(doc: Doc, i: int) -> Span:
 
 
 def joins_name(doc: Doc, i: int, limit: int) -> bool:
-    """Token i sits inside a name that goes on at i + 1: a wrapped line ("Sir David \nRoe") or the hyphen of
-    a double-barrelled name ("Whitmarsh-Roe", which spaCy splits in three)."""
+    """Token i sits inside a name that goes on at i + 1: a wrapped line ("Sir Jane \\nRoe") or the hyphen of
+    a double-barrelled name ("Ashby-Roe", which spaCy splits in three)."""
     if i + 1 >= limit or not is_name_token(doc[i + 1]):
         return False
     tok = doc[i]
@@ -147,7 +147,7 @@ def name_after(doc: Doc, i: int, limit: int, honorifics: dict[int, Span]) -> Nam
     if hon is None and words < 2:
         return None
     if i < len(doc) and doc[i].ent_iob_ == "I" and doc[i].ent_type_ != "PERSON":
-        return None  # the start of a longer name of a body or place: "Thames Valley Police"
+        return None  # the start of a longer name of a body or place: "Westmarch Vale Police"
     return NameSpan(start, i, hon)
 
 
@@ -162,7 +162,7 @@ def clean_entity(ent: Span, honorifics: dict[int, Span], role_tokens: frozenset[
         start = hon.end
     while end > start and (doc[end - 1].text in POSSESSIVE or doc[end - 1].text in _POST_NOMINALS):  # "Jane Roe QC"
         end -= 1
-    if hon is None:  # "Rhodri Glyn Roe" tagged from "Glyn": the run of names goes on to the left
+    if hon is None:  # "Dafydd Emrys Roe" tagged from "Emrys": the run of names goes on to the left
         while (start > 0 and end - start < 3 and is_name_token(doc[start - 1]) and doc[start - 1].pos_ == "PROPN"
                and start - 1 not in role_tokens and not doc[start - 1].ent_type_
                and doc[start - 1].lower_ not in STOP_WORDS

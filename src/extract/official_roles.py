@@ -32,7 +32,7 @@ BREAK_TEXT = frozenset({":", ";", "(", ")", "“", "”", '"', "‘", "'", "–"
 DETERMINERS = frozenset({"the", "a", "an", "its", "their", "his", "her", "our"})
 _TITLE_POSSESSORS = frozenset({"children", "women", "men", "people", "adults", "citizens", "victims"})
 _ROLE_MODIFIERS = frozenset({"shadow", "deputy", "chief", "senior", "assistant", "acting", "interim", "joint"})
-# heads that say little without the body in front of them: "Ofsted chief", "NHS boss" keep "Ofsted", "NHS"
+# heads that say little without the body in front of them: "Acme chief", "Acme boss" keep "Acme"
 _VAGUE_HEADS = frozenset({"chief", "boss", "bosses", "chiefs", "tsar", "czar", "head", "secretary", "minister",
                           "spokesman", "spokeswoman", "spokesperson"})
 # words that end an "of/for ..." complement: what follows is about when or with whom, not the office
@@ -94,7 +94,7 @@ def role_phrase(
             left = j
             j -= 1
             continue
-        # "Acting" and body names ("Ofsted") are sometimes tagged as verbs
+        # "Acting" and body names ("Acme") are sometimes tagged as verbs
         body = tok.ent_type_ in ("ORG", "GPE", "NORP") and tok.lower_ not in DETERMINERS
         modifier = tok.lower_ in _ROLE_MODIFIERS or body
         if tok.lower_ in stop or not (modifier or tok.pos_ in ("NOUN", "PROPN", "ADJ")) or not tok.is_alpha \
@@ -209,7 +209,7 @@ def _role_phrases() -> tuple[frozenset[str], int]:
 
 
 def wrapped_roles(doc: Doc) -> list[Span]:
-    """Role titles cut by a wrapped line ("the trust's medical \ndirector"), which the span ruler cannot see."""
+    """Role titles cut by a wrapped line ("the board's clinical \\ndirector"), which the span ruler cannot see."""
     phrases, longest = _role_phrases()
     found = []
     for i, tok in enumerate(doc):

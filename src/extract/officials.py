@@ -97,7 +97,7 @@ def _name_before(doc: Doc, i: int, names_by_end: dict[int, NameSpan]) -> NameSpa
 def _bare_name_before(doc: Doc, left: int, honorifics: dict[int, Span], role_tokens: frozenset[int]) -> NameSpan | None:
     """A name the NER missed, in apposition to the role that follows it: "Jane Roe, general secretary of ...",
     "Jane Roe, former chief constable", "Jane Roe, 52, was head of". Only a comma-marked apposition counts,
-    and the capitalised run must pass the name-word checks ("Thames Valley Police, the force" does not)."""
+    and the capitalised run must pass the name-word checks ("Westmarch Vale Police, the force" does not)."""
     clause = clause_of(doc, left)
     stop = read_words("officials/role_stop_words.txt")
     j = left
