@@ -37,7 +37,9 @@ def is_wrap(doc: Doc, i: int) -> bool:
     prev = doc[i - 1]
     if prev.is_space or prev.text in _END_PUNCT:
         return False
-    text = doc.text
+    text = doc.user_data.get("extract_officials_text")
+    if text is None:  # `Doc.text` joins every token on each call
+        text = doc.user_data["extract_officials_text"] = doc.text
     line_start = text.rfind("\n", 0, prev.idx) + 1
     trailing_space = bool(prev.whitespace_) or tok.text[0] != "\n"  # "clinical \\ndirector": a wrapping editor's mark
     return tok.idx - line_start >= (_WRAP_MIN_LINE // 2 if trailing_space else _WRAP_MIN_LINE)
