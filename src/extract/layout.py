@@ -95,6 +95,7 @@ def split_lines(text: str) -> list[Line]:
 
 _TERMINAL = re.compile(r"[.!?:;\"'”’)\]|]\s*$")
 _WRAP_MIN_WORDS = 6
+_WRAP_MIN_CHARS = 20
 
 
 def wraps_into(previous: str, following: str) -> bool:
@@ -119,7 +120,8 @@ def _may_wrap(previous: str, following: str) -> bool:
 def wrap_breaks(text: str) -> frozenset[int]:
     """Offsets of the line breaks that only wrap a sentence, not end a paragraph, heading or bullet.
 
-    Copied or archived text often keeps the hard wraps of its source. Where a text shows that it
+    Copied or archived text often keeps the hard wraps of its source; a space left before the break
+    marks one too. Where a text shows that it
     wraps (two sure wraps, see `wraps_into`), every single break after a line with no closing
     punctuation is a wrap too ("Jane Roe, MP for Eastport South" / "West, said: ..."). Elsewhere
     only sure wraps are: headings, menus and bylines keep their break.
@@ -131,7 +133,9 @@ def wrap_breaks(text: str) -> frozenset[int]:
         if gap.count("\n") != 1:
             continue
         at = last.end + gap.index("\n")
-        if wraps_into(last.text, line.text):
+        # "... Dame Jane \nRoe": a space left before the break is an editor's wrap
+        trailing_space = text[last.end : at].strip("\r") != "" and len(last.text) >= _WRAP_MIN_CHARS
+        if wraps_into(last.text, line.text) or (trailing_space and _may_wrap(last.text, line.text)):
             sure.append(at)
         elif _may_wrap(last.text, line.text):
             maybe.append(at)

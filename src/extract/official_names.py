@@ -15,6 +15,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
+from extract.layout import wrap_breaks
 from extract.pipeline import lexicon_spans
 from extract.resources import read_words
 
@@ -24,25 +25,18 @@ POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
 # honours after a name, not part of it ("Jane Roe QC"); an office after a name ("Wexcombe North MP") is left to the
 # role rules, since the NER often tags a constituency and its MP as one PERSON
 _POST_NOMINALS = frozenset({"QC", "KC", "OBE", "CBE", "MBE", "KBE", "DBE", "JP", "FRCS", "FRCP", "PhD"})
-_WRAP_MIN_LINE = 40  # a line this long that stops mid-sentence was wrapped by the source, not ended
-_END_PUNCT = frozenset({".", "?", "!", ":", ";", "”", '"', "’", "'"})
 
 
 def is_wrap(doc: Doc, i: int) -> bool:
-    """Token i is a line break inside a sentence: the source (the Daily Mail's text files) wrapped a long line
+    """Token i is a line break inside a sentence (`layout.wrap_breaks`): the source wrapped a long line
     mid-sentence. Such a break must not end a name, a role or the sentence they are read in."""
     tok = doc[i]
     if not tok.is_space or tok.text.count("\n") != 1 or i == 0:
         return False
-    prev = doc[i - 1]
-    if prev.is_space or prev.text in _END_PUNCT:
-        return False
-    text = doc.user_data.get("extract_officials_text")
-    if text is None:  # `Doc.text` joins every token on each call
-        text = doc.user_data["extract_officials_text"] = doc.text
-    line_start = text.rfind("\n", 0, prev.idx) + 1
-    trailing_space = bool(prev.whitespace_) or tok.text[0] != "\n"  # "clinical \\ndirector": a wrapping editor's mark
-    return tok.idx - line_start >= (_WRAP_MIN_LINE // 2 if trailing_space else _WRAP_MIN_LINE)
+    wraps = doc.user_data.get("extract_wraps")
+    if wraps is None:  # `Doc.text` joins every token on each call: read it once
+        wraps = doc.user_data["extract_wraps"] = wrap_breaks(doc.text)
+    return tok.idx + tok.text.index("\n") in wraps
 
 
 def clause_of(doc: Doc, i: int) -> Span:
