@@ -31,41 +31,15 @@ from pathlib import Path
 
 from extract.records import Record
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+import proctree
+
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus" / "bench" / "bbc"
 DEBUG = bool(os.environ.get("KILL_RUNS_DEBUG"))  # runs print their stacks when they hang
 LAUNCH = ["-c", "import faulthandler, signal; faulthandler.register(signal.SIGUSR1, all_threads=True); "
           "from extract.cli import main; main()"] if DEBUG else ["-m", "extract"]
 HANG = 120  # seconds a run may take to stop after SIGTERM or a dead worker before it counts as hung
-
-
-def _children(pid: int) -> list[int]:
-    found = []
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        with contextlib.suppress(OSError):
-            found += [int(c) for c in (task / "children").read_text().split()]
-    return found
-
-
-def _workers(pid: int) -> list[int]:
-    """The run's worker processes: children with the main process's command line (forked)."""
-    try:
-        own = Path(f"/proc/{pid}/cmdline").read_bytes()
-    except OSError:
-        return []
-    out = []
-    for child in _children(pid):
-        with contextlib.suppress(OSError):
-            if Path(f"/proc/{child}/cmdline").read_bytes() == own:
-                out.append(child)
-    return out
-
-
-def _alive(pid: int) -> bool:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
 
 
 class Tally(Counter):
@@ -118,17 +92,17 @@ def _one_run(args: list[str], kill: str | None, delay: float, tally: Tally, rng:
     seen: set[int] = set()
     deadline = time.monotonic() + delay
     while kill and time.monotonic() < deadline and proc.poll() is None:
-        seen.update(_workers(proc.pid))
+        seen.update(proctree.workers(proc.pid))
         time.sleep(0.05)
     if kill and proc.poll() is None:
         tally["kills"] += 1
-        seen.update(_workers(proc.pid))
+        seen.update(proctree.workers(proc.pid))
         if kill == "kill-main":
             proc.kill()
         elif kill == "term":
             proc.terminate()
         else:
-            workers = _workers(proc.pid)
+            workers = proctree.workers(proc.pid)
             if workers:
                 os.kill(rng.choice(workers), signal.SIGKILL)
     try:
@@ -146,9 +120,9 @@ def _one_run(args: list[str], kill: str | None, delay: float, tally: Tally, rng:
         proc.kill()
         _, err = proc.communicate()
         if DEBUG:
-            print(f"workers {_workers(proc.pid)}\n{err}", file=sys.stderr)
+            print(f"workers {proctree.workers(proc.pid)}\n{err}", file=sys.stderr)
     time.sleep(5)  # time for workers to notice their parent is gone
-    orphans = [w for w in seen if _alive(w)]
+    orphans = [w for w in seen if proctree.alive(w)]
     tally["orphaned processes"] += len(orphans)
     for pid in orphans:
         with contextlib.suppress(OSError):

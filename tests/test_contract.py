@@ -20,6 +20,7 @@ import pytest
 
 from extract.records import Record
 
+from . import proctree
 from .test_cli import ARTICLE, UNDATED, _command, records, run
 
 TIMEOUT = 180
@@ -249,36 +250,6 @@ def test_stale_temporary_files_of_killed_runs_are_removed(tmp_path):
 # --- hangs and orphans ------------------------------------------------------------------------------
 
 
-def _children(pid: int) -> list[int]:
-    found = []
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        with contextlib.suppress(OSError):
-            found += [int(c) for c in (task / "children").read_text().split()]
-    return found
-
-
-def _workers(pid: int) -> list[int]:
-    """The pool's worker processes: children running the parent's own command line."""
-    try:
-        own = Path(f"/proc/{pid}/cmdline").read_bytes()
-    except OSError:
-        return []
-    workers = []
-    for child in _children(pid):
-        with contextlib.suppress(OSError):
-            if Path(f"/proc/{child}/cmdline").read_bytes() == own:
-                workers.append(child)
-    return workers
-
-
-def _alive(pid: int) -> bool:
-    try:
-        status = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    return status.rsplit(")", 1)[1].split()[0] != "Z"
-
-
 linux_only = pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux's /proc")
 
 
@@ -288,13 +259,13 @@ def test_a_worker_killed_by_sigkill_does_not_hang_the_run(tmp_path):
     out = tmp_path / "out"
     proc = subprocess.Popen([*_command(), "-j", "2", "-o", f"{out}/", str(tmp_path / "in")],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    _wait_for(lambda: out.is_dir() and any(out.glob("*.json")) and _workers(proc.pid), proc)
-    workers = _workers(proc.pid)
+    _wait_for(lambda: out.is_dir() and any(out.glob("*.json")) and proctree.workers(proc.pid), proc)
+    workers = proctree.workers(proc.pid)
     os.kill(workers[0], signal.SIGKILL)
     try:
         _, err = proc.communicate(timeout=TIMEOUT)
     except subprocess.TimeoutExpired:
-        for pid in {*workers, *_workers(proc.pid)}:
+        for pid in {*workers, *proctree.workers(proc.pid)}:
             with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGKILL)
         proc.kill()
@@ -311,14 +282,14 @@ def test_workers_exit_when_the_parent_is_killed(tmp_path):
     out = tmp_path / "out"
     proc = subprocess.Popen([*_command(), "-j", "2", "-o", f"{out}/", str(tmp_path / "in")],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _wait_for(lambda: out.is_dir() and any(out.glob("*.json")) and len(_workers(proc.pid)) == 2, proc)
-    workers = _workers(proc.pid)
+    _wait_for(lambda: out.is_dir() and any(out.glob("*.json")) and len(proctree.workers(proc.pid)) == 2, proc)
+    workers = proctree.workers(proc.pid)
     proc.kill()
     proc.wait(timeout=30)
     deadline = time.monotonic() + 15
-    while any(map(_alive, workers)) and time.monotonic() < deadline:
+    while any(map(proctree.alive, workers)) and time.monotonic() < deadline:
         time.sleep(0.1)
-    left = [w for w in workers if _alive(w)]
+    left = [w for w in workers if proctree.alive(w)]
     for worker in left:
         os.kill(worker, signal.SIGKILL)
     assert left == [], "workers outlived their parent"

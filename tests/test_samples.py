@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from extract.cli import main
-from extract.records import Record
+from extract.records import Record, iter_spans
 
 from .conftest import ROOT, SAMPLES
 
@@ -38,17 +38,6 @@ def test_there_are_enough_samples():
     assert len(SAMPLE_FILES) >= 8
 
 
-def _spans(obj):
-    if isinstance(obj, dict):
-        if isinstance(obj.get("span"), list) and "text" in obj:
-            yield obj["span"], obj["text"]
-        for value in obj.values():
-            yield from _spans(value)
-    elif isinstance(obj, list):
-        for value in obj:
-            yield from _spans(value)
-
-
 def _author_key(name: str) -> str:
     return " ".join(name.lower().split())
 
@@ -65,7 +54,7 @@ def test_sample_record_against_annotations(path, sample_records):
     Record.model_validate(record)
     with open(path, encoding="utf-8", newline="") as fh:
         text = fh.read()
-    for (start, end), quoted in _spans(record):
+    for (start, end), quoted in iter_spans(record):
         assert text[start:end] == quoted
     gold = json.loads((SAMPLES / "gold" / f"{path.stem}.json").read_text(encoding="utf-8"))
     assert record["title"] == gold.get("title")
