@@ -416,7 +416,7 @@ def _honorifics() -> frozenset[str]:
 
 def _bare_names(doc: Doc, start: int, end: int) -> tuple[list[str], int] | None:
     """ "Ebbcaster and Quenmouth were both rated good": capitalised names just before the verb that the NER left
-    out or took for people, and where the first starts. A name after a title ("Dr Fox") or a full personal name is
+    out or took for people, and where the first starts. A name after a title ("Dr Roe") or a full personal name is
     a person, not a body."""
     i = end - 1
     while i >= start and (doc[i].pos_ in ("AUX", "ADV", "PART") or doc[i].lower_ in ("both", "all", "each")):
