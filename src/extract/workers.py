@@ -91,6 +91,10 @@ def init_worker(model: str | None, patterns: tuple[Path, ...], published: str | 
         worker_signals()
     if parent_pid is not None:
         _watch_parent(parent_pid)
+    key = (model, tuple((str(p), *_stamp(p)) for p in patterns))
+    if _worker.get("key") == key and "nlp" in _worker:  # a -j 1 run in a process that has the pipeline already
+        _worker.update(published=published, pretty=pretty)
+        return
     _worker.clear()
     try:
         from threadpoolctl import threadpool_limits
@@ -98,11 +102,20 @@ def init_worker(model: str | None, patterns: tuple[Path, ...], published: str | 
         from extract.pipeline import load_nlp
 
         threadpool_limits(1, user_api="blas")  # parallelism is the worker processes; a BLAS thread more only spins
-        _worker.update(nlp=load_nlp(model, patterns), published=published, pretty=pretty)
+        _worker.update(nlp=load_nlp(model, patterns), published=published, pretty=pretty, key=key)
     except Exception as err:  # a bad --model or pattern: one message, not a traceback per worker
         name = model or "the default model"
         _worker["setup_error"] = f"cannot load the spaCy pipeline {name}: {type(err).__name__}: {err}".splitlines()[0]
     gc.freeze()  # the model's objects live as long as the worker: keep them out of every garbage collection
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    """What tells a changed pattern file from the one a loaded pipeline was built with."""
+    try:
+        info = Path(path).stat()
+    except OSError:
+        return (-1, -1)
+    return (info.st_mtime_ns, info.st_size)
 
 
 def _read(item: Item) -> tuple[str, tuple[str, ...], Stamp]:
