@@ -52,6 +52,13 @@ def build_record(article: layout.Article, doc: Doc, options: Options = Options()
     found_ratings = ratings.extract_ratings(ctx)
     if published is None and NO_PUBLISHED_WARNING not in ctx.warnings:
         ctx.warnings.append(NO_PUBLISHED_WARNING)
+    return _record(article, options, published, ctx.warnings, ratings=found_ratings, dates=ctx.dates,
+                   officials=ctx.officials, findings=found_findings, quotes=found_quotes)
+
+
+def _record(article: layout.Article, options: Options, published: str | None, warnings: list[str],
+            **found: list) -> Record:
+    """The record: the header fields of the whole article and what the stages found."""
     return Record(
         id=text_id(article.text),
         source=options.source,
@@ -59,23 +66,79 @@ def build_record(article: layout.Article, doc: Doc, options: Options = Options()
         publisher=article.publisher.text if article.publisher else None,
         published=published,
         authors=[a.text for a in article.authors],
-        ratings=found_ratings,
-        dates=ctx.dates,
-        officials=ctx.officials,
-        findings=found_findings,
-        quotes=found_quotes,
-        warnings=ctx.warnings,
+        warnings=warnings,
         evidence=Evidence(
             title=article.title, publisher=article.publisher, published=article.published, authors=article.authors
         ),
         extractor=EXTRACTOR,
+        **found,
     )
 
 
 def extract_record(text: str, nlp: Language, options: Options = Options()) -> Record:
     """Extract one article's record."""
     article = prepare(text)
+    if len(article.body) > SECTION_CHARS:
+        return build_in_sections(article, nlp, options)
     return build_record(article, next(parse(nlp, [article.body])), options)
+
+
+SECTION_CHARS = 200_000  # a text longer than this is extracted section by section, so memory stays bounded
+
+
+def build_in_sections(article: layout.Article, nlp: Language, options: Options = Options()) -> Record:
+    """A very long text (a book-length report, a concatenated dump) extracted in sections cut at paragraph
+    breaks, each parsed and run through the rules alone, its spans moved back into the whole text, and the
+    records merged: one person's mentions and roles across sections become one official. What needs two
+    sections at once (a short form whose full name stands in an earlier section) is not linked."""
+    published = article.published_value or options.published
+    merged: Record | None = None
+    offset = 0
+    for piece in pieces(article.body, SECTION_CHARS):
+        end = offset + len(piece)
+        section = layout.Article(text=article.text[offset:end], body=piece, furniture=[])
+        doc = next(parse(nlp, [piece]))
+        record = build_record(section, doc, Options(source=options.source, published=published))
+        del doc
+        shifted = Record.model_validate(_shift_spans(record.model_dump(mode="json"), offset))
+        merged = shifted if merged is None else _merge(merged, shifted)
+        offset = end
+    warnings = list(dict.fromkeys(article.warnings + (merged.warnings if merged else [])))
+    fields = ("ratings", "dates", "officials", "findings", "quotes")
+    found = {key: getattr(merged, key) for key in fields} if merged else {}
+    return _record(article, options, published, warnings, **found)
+
+
+def _shift_spans(obj, offset: int):
+    """Every span in a dumped record, moved by `offset` characters."""
+    if isinstance(obj, dict):
+        return {k: ([v[0] + offset, v[1] + offset] if k.endswith("span") and isinstance(v, list) else
+                    _shift_spans(v, offset)) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_shift_spans(v, offset) for v in obj]
+    return obj
+
+
+def _merge(first: Record, second: Record) -> Record:
+    officials = {o.name: o for o in first.officials}
+    for o in second.officials:
+        kept = officials.get(o.name)
+        if kept is None:
+            officials[o.name] = o
+            continue
+        officials[o.name] = kept.model_copy(update={
+            "roles": list(dict.fromkeys(kept.roles + o.roles)), "mentions": kept.mentions + o.mentions,
+            "honorific": kept.honorific or o.honorific, "organisation": kept.organisation or o.organisation,
+            "party": kept.party or o.party,
+        })
+    seen = {(r.grade, r.organisation, r.service, r.status, r.date) for r in first.ratings}
+    ratings = first.ratings + [r for r in second.ratings if (r.grade, r.organisation, r.service, r.status, r.date)
+                               not in seen]
+    return first.model_copy(update={
+        "officials": list(officials.values()), "ratings": ratings, "dates": first.dates + second.dates,
+        "findings": first.findings + second.findings, "quotes": first.quotes + second.quotes,
+        "warnings": list(dict.fromkeys(first.warnings + second.warnings)),
+    })
 
 
 PIECE_CHARS = 20_000  # what the model sees at once: its working memory grows with the text it is given

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from extract.inputs import MAX_BYTES, InputError, Source, decode, read_bytes
+from extract.records import Record
 from extract.state import Stamp
 
 CHUNK = 16  # articles per task sent to a worker: 8, 16 and 32 measured 51, 53 and 52 articles/s with -j 2
@@ -172,7 +173,7 @@ def _malloc_trim() -> Callable[[int], int] | None:
 
 
 def _process(items: list[Item]) -> list[Outcome]:
-    from extract.core import Options, build_record, parse, prepare
+    from extract.core import SECTION_CHARS, Options, build_in_sections, build_record, parse, prepare
 
     nlp, published, pretty = _worker["nlp"], _worker["published"], _worker["pretty"]
     outcomes: list[Outcome | None] = [None] * len(items)
@@ -183,7 +184,13 @@ def _process(items: list[Item]) -> list[Outcome]:
         except InputError as err:
             outcomes[i] = Outcome(item.source, error=str(err))
             continue
-        ready.append((i, item, prepare(text), warnings, stamp))
+        article = prepare(text)
+        if len(article.body) > SECTION_CHARS:  # book-length: section by section, memory bounded
+            options = Options(source=item.source, published=published)
+            outcomes[i] = _outcome(item, warnings, stamp, pretty,
+                                   lambda a=article, o=options: build_in_sections(a, nlp, o))
+            continue
+        ready.append((i, item, article, warnings, stamp))
     try:
         docs = list(parse(nlp, (article.body for _, _, article, _, _ in ready), batch_size=len(ready) or 1))
     except Exception:  # one odd text must not cost the chunk: parse one by one
@@ -194,17 +201,27 @@ def _process(items: list[Item]) -> list[Outcome]:
             except Exception:
                 docs.append(None)
     for (i, item, article, warnings, stamp), doc in zip(ready, docs, strict=True):
-        try:
-            if doc is None:
-                raise RuntimeError("the spaCy pipeline failed on this text")
-            record = build_record(article, doc, Options(source=item.source, published=published))
-            if warnings:
-                record.warnings[:0] = list(warnings)
-            outcomes[i] = Outcome(item.source, record=record.model_dump_json(indent=2 if pretty else None),
-                                  stamp=stamp)
-        except Exception as err:  # report and go on: one article must not stop the batch
-            outcomes[i] = Outcome(item.source, error=f"internal error: {type(err).__name__}: {err}")
+        options = Options(source=item.source, published=published)
+        outcomes[i] = _outcome(item, warnings, stamp, pretty,
+                               lambda a=article, d=doc, o=options: build_record(a, _parsed(d), o))
     return [o for o in outcomes if o is not None]
+
+
+def _parsed(doc):
+    if doc is None:
+        raise RuntimeError("the spaCy pipeline failed on this text")
+    return doc
+
+
+def _outcome(item: Item, warnings: tuple[str, ...], stamp: Stamp, pretty: bool, make: Callable[[], Record]) -> Outcome:
+    """One article's outcome: its record, or the error that stopped it (one article must not stop the batch)."""
+    try:
+        record = make()
+        if warnings:
+            record.warnings[:0] = list(warnings)
+        return Outcome(item.source, record=record.model_dump_json(indent=2 if pretty else None), stamp=stamp)
+    except Exception as err:
+        return Outcome(item.source, error=f"internal error: {type(err).__name__}: {err}")
 
 
 # --- the pool ------------------------------------------------------------------------------------
