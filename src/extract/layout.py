@@ -18,7 +18,6 @@ from extract.records import Mention
 from extract.resources import read_list, read_words
 
 HEADER_LINES = 8  # the dateline and byline stand among the first non-empty lines
-MAX_TITLE_WORDS = 40
 MAX_UNMARKED_TITLE_WORDS = 16  # a first line with no byline or dateline below it: longer is a sentence or caption
 _SENTENCE_END = re.compile(r"[.!?:;”\"’')]$")
 _CAPTION = re.compile(
