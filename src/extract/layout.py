@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from extract import header
 from extract.records import Mention
@@ -116,6 +116,7 @@ def _may_wrap(previous: str, following: str) -> bool:
     return bool(previous and following) and not _TERMINAL.search(previous) and not _LIST_ITEM.match(following)
 
 
+@lru_cache(maxsize=4)  # the sentence splitter, the quotes and the officials each ask for the same text
 def wrap_breaks(text: str) -> frozenset[int]:
     """Offsets of the line breaks that only wrap a sentence, not end a paragraph, heading or bullet.
 
@@ -157,7 +158,8 @@ def is_caption(paragraph: str) -> bool:
                 or words >= _CAPTION_MIN_WORDS)
 
 
-def paragraphs(text: str) -> list[Line]:
+@lru_cache(maxsize=4)
+def paragraphs(text: str) -> tuple[Line, ...]:
     """Lines with their wraps undone: a paragraph, heading or bullet each (spans into the text)."""
     wraps = wrap_breaks(text)
     merged: list[Line] = []
@@ -167,7 +169,7 @@ def paragraphs(text: str) -> list[Line]:
             merged[-1] = Line(last.start, line.end, text[last.start : line.end])
             continue
         merged.append(line)
-    return merged
+    return tuple(merged)
 
 
 @cache
