@@ -18,6 +18,7 @@ from spacy.tokens import Doc, Span, Token
 
 from extract.context import Context
 from extract.layout import is_caption, paragraphs
+from extract.official_names import is_name_token
 from extract.pipeline import lexicon_spans, sentence
 from extract.resources import inspectorate_names, read_words
 
@@ -213,7 +214,7 @@ class NameBook:
     """People's full names, so "Mr Roe" or a surname the NER found alone speaks as the full name.
 
     Names the NER missed ("Ann Lowe, general secretary of ..., said") are proper-noun runs of two
-    to four title-case words that no entity covers and that do not end like a body's name.
+    to four title-case words that no entity covers and that hold no word of a body's name.
     """
 
     def __init__(self, ctx: Context) -> None:
@@ -263,7 +264,7 @@ class NameBook:
                 tail = doc[honorific.end : i]
                 value = clean(tail.text) if len(tail) >= 2 else self._short(honorific.text, tail[0])
                 found.append(Candidate(start, i, "person", value))
-            elif i - start >= 2 and not _org_like(doc[i - 1]) and self._speaking_position(start, i):
+            elif i - start >= 2 and self._speaking_position(start, i):
                 found.append(Candidate(start, i, "person", clean(doc[start:i].text)))
         return found
 
@@ -286,11 +287,8 @@ def _speaker_nouns() -> frozenset[str]:
 
 
 def _name_token(token: Token) -> bool:
-    return token.tag_ in ("NNP", "NNPS") and token.is_title and token.is_alpha
-
-
-def _org_like(token: Token) -> bool:
-    return token.lower_ in read_words("quotes/organisation_heads.txt")
+    """A proper noun that can be part of a person's name: a body's word ("Police", "Trust") ends the run."""
+    return token.tag_ in ("NNP", "NNPS") and is_name_token(token)
 
 
 def _without_article(name: str) -> str:
