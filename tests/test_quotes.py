@@ -32,14 +32,6 @@ def test_british_single_quotes_across_paragraphs(nlp):
     assert quote.startswith("We accept") and quote.endswith("shape the plan.")
 
 
-def test_a_paragraph_that_goes_on_quoting_keeps_its_speaker(nlp):
-    text = ("'The wards were short of staff on every visit,' said Dr Peter Lund, the trust's medical director.\n\n"
-            "'We are recruiting and we expect to fill every post by the summer.'\n\n"
-            "Inspectors visited in May.\n")
-    quotes = _quotes(nlp, text)
-    assert _speaker_of(quotes, "We are recruiting") == "Peter Lund"
-
-
 def test_lines_wrapped_inside_a_sentence(nlp):
     text = ("Wendy Marsh, MP for Eastport North\nWest, said: 'The families deserve answers and\nthey deserve "
             "them now.'\n\nAlan Reed, a retired nurse, said the hospital had been\nwarned in 2011 about the "
@@ -47,24 +39,6 @@ def test_lines_wrapped_inside_a_sentence(nlp):
     quotes = _quotes(nlp, text)
     assert _speaker_of(quotes, "The families deserve") == "Wendy Marsh"
     assert "they deserve them now." in quotes[0][1]
-
-
-def test_speaker_named_after_the_verb(nlp):
-    text = ('"The plan is a missed opportunity for pupils," said the chair of the schools committee, '
-            'Labour MP Helen Darby.\n\nMinisters said they would reply.\n')
-    assert _speaker_of(_quotes(nlp, text), "The plan is") == "Helen Darby"
-
-
-def test_pronoun_after_an_object_mention_is_the_subject(nlp):
-    text = ("Mayor Priya Nandra said she would raise the matter with Mr Colley at the next meeting.\n\n"
-            "She said: 'Nobody has told us what went wrong and I expect a full answer.'\n")
-    assert _speaker_of(_quotes(nlp, text), "Nobody has told") == "Priya Nandra"
-
-
-def test_a_relative_named_in_passing_is_not_the_speaker(nlp):
-    text = ("Karen Doyle, 41, whose daughter Ellie attends the school, said: 'The teachers have been "
-            "wonderful and we do not recognise the report.'\n")
-    assert _speaker_of(_quotes(nlp, text), "The teachers have") == "Karen Doyle"
 
 
 def test_transcript_labels(nlp):
@@ -75,9 +49,27 @@ def test_transcript_labels(nlp):
     assert _speaker_of(quotes, "Not really") == "Tom Bright"
 
 
-def test_a_persons_report_speaks_for_them(nlp):
-    text = ("Professor Anne Hale's report said: 'Senior managers did not act on what they were told.'\n")
-    assert _speaker_of(_quotes(nlp, text), "Senior managers") == "Anne Hale"
+@pytest.mark.parametrize(
+    ("text", "start", "speaker"),
+    [
+        pytest.param("'The wards were short of staff on every visit,' said Dr Peter Lund, the trust's medical "
+                     "director.\n\n'We are recruiting and we expect to fill every post by the summer.'\n\n"
+                     "Inspectors visited in May.\n", "We are recruiting", "Peter Lund", id="paragraph-goes-on"),
+        pytest.param('"The plan is a missed opportunity for pupils," said the chair of the schools committee, '
+                     'Labour MP Helen Darby.\n\nMinisters said they would reply.\n', "The plan is", "Helen Darby",
+                     id="named-after-the-verb"),
+        pytest.param("Mayor Priya Nandra said she would raise the matter with Mr Colley at the next meeting.\n\n"
+                     "She said: 'Nobody has told us what went wrong and I expect a full answer.'\n",
+                     "Nobody has told", "Priya Nandra", id="pronoun-after-an-object-mention"),
+        pytest.param("Karen Doyle, 41, whose daughter Ellie attends the school, said: 'The teachers have been "
+                     "wonderful and we do not recognise the report.'\n", "The teachers have", "Karen Doyle",
+                     id="relative-named-in-passing"),
+        pytest.param("Professor Anne Hale's report said: 'Senior managers did not act on what they were told.'\n",
+                     "Senior managers", "Anne Hale", id="a-persons-report"),
+    ],
+)
+def test_speaker(nlp, text, start, speaker):
+    assert _speaker_of(_quotes(nlp, text), start) == speaker
 
 
 def test_caption_lines_hold_no_quotes(nlp):

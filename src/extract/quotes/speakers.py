@@ -18,7 +18,7 @@ from spacy.tokens import Doc, Span, Token
 
 from extract.context import Context
 from extract.layout import is_caption, paragraphs
-from extract.official_names import is_name_token
+from extract.official_names import honorific_spans, is_name_token
 from extract.pipeline import lexicon_spans, sentence
 from extract.resources import inspectorate_names, read_words
 
@@ -219,7 +219,7 @@ class NameBook:
 
     def __init__(self, ctx: Context) -> None:
         self.doc = ctx.doc
-        self.honorifics = {span.start: span for span in lexicon_spans(self.doc, ["HONORIFIC"])}
+        self.honorifics = honorific_spans(self.doc)
         lexical = lexicon_spans(self.doc, ["ROLE", "PARTY", "SPEECH_VERB"])
         self.speech_verbs = {span.start for span in lexical if span.label_ == "SPEECH_VERB"}
         self.not_names = {i for span in lexical for i in range(span.start, span.end)}
