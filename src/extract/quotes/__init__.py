@@ -123,7 +123,7 @@ def _transcript_label(attributor: Attributor, body: str, start: int, mark: int) 
     if people:
         return people[0]
     name = body[start:mark].strip().rstrip(":").strip()
-    return attributor.abbreviations().get(name)
+    return attributor.abbreviations.get(name)
 
 
 def _colon_lead_in(attributor: Attributor, previous: Line) -> Candidate | None:

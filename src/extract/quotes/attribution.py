@@ -10,6 +10,7 @@ fits (he/she: a person; it: a body), else to the nearest person who was the subj
 from __future__ import annotations
 
 import bisect
+from functools import cached_property
 
 from spacy.tokens import Doc
 
@@ -67,6 +68,7 @@ class Attributor:
         self.quote_tokens = sorted(spans)
         self.quote_starts = [a for a, _ in self.quote_tokens]
 
+    @cached_property
     def abbreviations(self) -> dict[str, Candidate]:
         """Short forms the article defines for people: "Jane Roe (JR)"."""
         found = {}
