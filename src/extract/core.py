@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extract import __version__, dates, findings, layout, officials, quotes, ratings
+from extract import __version__, dates, findings, layout, officials, quotes, ratings, reports
 from extract.context import Context
 from extract.dates import NO_PUBLISHED_WARNING
 from extract.records import Evidence, Record
@@ -38,7 +38,7 @@ def text_id(text: str) -> str:
 
 def prepare(text: str) -> layout.Article:
     """The article's structure; `article.body` is what the spaCy pipeline should parse."""
-    return layout.analyse(text)
+    return reports.read_layout(layout.analyse(text))
 
 
 def build_record(article: layout.Article, doc: Doc, options: Options = Options()) -> Record:
@@ -49,7 +49,14 @@ def build_record(article: layout.Article, doc: Doc, options: Options = Options()
     ctx.officials = officials.extract_officials(ctx)
     found_quotes = quotes.extract_quotes(ctx)
     found_findings = findings.extract_findings(ctx)
-    found_ratings = ratings.extract_ratings(ctx)
+    report = article.report
+    if report is None:
+        found_ratings = ratings.extract_ratings(ctx)
+    else:  # a report states its own verdicts; grade words in its prose are not verdicts
+        found_ratings = list(report.ratings)
+        ctx.dates = report.dates(ctx.dates)
+        ctx.officials = report.officials(ctx.officials)
+        found_findings = report.findings(found_findings, article.text)
     if published is None and NO_PUBLISHED_WARNING not in ctx.warnings:
         ctx.warnings.append(NO_PUBLISHED_WARNING)
     return _record(article, options, published, ctx.warnings, ratings=found_ratings, dates=ctx.dates,
@@ -62,7 +69,7 @@ def _record(article: layout.Article, options: Options, published: str | None, wa
     return Record(
         id=text_id(article.text),
         source=options.source,
-        title=article.title.text if article.title else None,
+        title=" ".join(article.title.text.split()) if article.title else None,
         publisher=article.publisher.text if article.publisher else None,
         published=published,
         authors=[a.text for a in article.authors],

@@ -18,12 +18,12 @@ from extract.resources import models_dir, read_jsonl
 
 # A bullet mark, then the item. Dashes and stars only with a space after them, so "-5%" or "*Note" is not one.
 _ITEM = re.compile(
-    r"[ \t\u00a0]*(?P<mark>[•·▪◦●‣∙■□➢►✓✔]|[-–—*](?=[ \t])|\(?\d{1,2}[.)](?=[ \t])|\([a-z]\)|[a-z]\)(?=[ \t]))"
+    r"[ \t\u00a0]*(?P<mark>[•·▪◦●‣∙■□◼◾▸➢►✓✔\uf0a7\uf0b7\uf0ae\uf0d8\uf0fc]|[-–—*](?=[ \t])"
+    r"|\(?\d{1,2}[.)](?=[ \t])|\([a-z]\)|[a-z]\)(?=[ \t]))"
     r"[ \t\u00a0]*(?P<item>\S[^\r\n]*?)[ \t\u00a0]*$"
 )
-_LINE = re.compile(r"[^\r\n]*")
 _SENTENCE = re.compile(r"[^.!?]*(?:[.!?]+[”\"’')]*|$)")
-STRONG_MARKS = set("•·▪◦●‣∙■□➢►✓✔")
+STRONG_MARKS = set("•·▪◦●‣∙■□◼◾▸➢►✓✔\uf0a7\uf0b7\uf0ae\uf0d8\uf0fc")  # the last five: Symbol-font bullets
 KINDS = ("recommendation", "finding", "strength")
 
 
@@ -56,8 +56,11 @@ def classify(lead_in: str, items: list[str]) -> str:
 
 
 def _lines(body: str):
-    for match in _LINE.finditer(body):
-        yield match.start(), match.group()
+    """Each line with its offset (a regex for `[^\n]*` would also yield an empty match after every line)."""
+    pos = 0
+    for line in body.split("\n"):
+        yield pos, line.rstrip("\r")
+        pos += len(line) + 1
 
 
 def _lead_in(body: str, before: int) -> tuple[int, int] | None:
@@ -94,7 +97,7 @@ def extract_findings(ctx: Context) -> list[FindingList]:
             blank_run = 0
         elif not line.strip():
             blank_run += 1
-            if blank_run > 2 and current:
+            if blank_run > 1 and current:
                 lists.append(current)
                 current = []
         elif current and blank_run == 0 and line[:1] in " \t" and len(line) - len(line.lstrip()) >= 2:

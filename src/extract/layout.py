@@ -12,6 +12,7 @@ import itertools
 import re
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
+from typing import Any
 
 from extract import header
 from extract.records import Mention
@@ -46,6 +47,7 @@ class Article:
     authors: list[Mention] = field(default_factory=list)
     furniture: list[tuple[int, int]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    report: Any = None  # an inspection report's structure (extract.reports.Report), when the text is one
 
     def in_furniture(self, start: int, end: int) -> bool:
         """True when [start, end) overlaps furniture."""

@@ -1,0 +1,46 @@
+"""The register of English local authorities (models/bodies/english_local_authorities.txt): a name as a
+text gives it ("Hull", "Nottingham City Council", "the City of London") to the authority's registered
+name, so the same authority is named the same way across reports and years."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from extract.resources import read_list
+
+_GENERIC = re.compile(
+    r"\b(?:the|council|county|city(?: of)?|borough|royal|metropolitan|district|local authority|"
+    r"children['’]s services|of)\b"
+)
+
+
+def _key(name: str) -> str:
+    lowered = name.lower().replace("&", " and ").replace("’", "'").replace(".", " ")
+    return " ".join(_GENERIC.sub(" ", lowered).replace(",", " ").split())
+
+
+@cache
+def _register() -> dict[str, str]:
+    names: dict[str, str] = {}
+    for line in read_list("bodies/english_local_authorities.txt"):
+        forms = [form.strip() for form in line.split("|")]
+        for form in forms:
+            names.setdefault(_key(form), forms[0])
+    return names
+
+
+def registered_name(name: str) -> str | None:
+    """The registered name of the authority `name` stands for, or None when it names none."""
+    return _register().get(_key(name))
+
+
+def authority_name(name: str) -> str:
+    """The name to give a rated authority: the text's own words when they hold the registered name
+    ("Staffordshire County Council"), else the registered name ("Hull" -> "Kingston upon Hull")."""
+    words = " ".join(name.split())
+    registered = registered_name(words)
+    if registered is None:
+        return words
+    said = set(_key(words).split()) | set(words.lower().split())
+    return words if all(w in said for w in _key(registered).split()) else registered
