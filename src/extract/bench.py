@@ -5,7 +5,9 @@ checkout, else from samples/ varied so no two are identical, and runs in separat
 
   (a) naive baseline: spacy.load(model) with the full default pipeline, nlp(text) per article;
   (b) extract -j 1;
-  (c) extract with all cores.
+  (c) extract with all cores;
+  (d) extract -j 1 on inspection reports (../shared/corpus/reports, when beside the checkout): long
+      texts, so their words/s beside (b)'s shows whether reports go as fast as articles.
 
 Every time runs from before the model loads to the last record, as a user's job would. Prints articles/s,
 words/s and peak RSS of each, the ratio (c)/(a), and the RSS of the -j 1 run after
@@ -92,6 +94,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=2000)
     parser.add_argument("--model", default=default_model())
+    parser.add_argument("--reports", type=int, default=40, help="Inspection reports for run (d); 0 skips it.")
     args = parser.parse_args()
     cores = default_jobs()
     with tempfile.TemporaryDirectory() as tmp:
@@ -103,14 +106,25 @@ def main() -> None:
             "(b) extract -j 1": _run(_EXTRACT, listing, "1", str(Path(tmp) / "b.jsonl")),
             f"(c) extract -j {cores}": _run(_EXTRACT, listing, str(cores), str(Path(tmp) / "c.jsonl")),
         }
+        reports = sorted((ROOT.parent / "shared" / "corpus" / "reports").rglob("*.txt"))[:: 7][: args.reports]
+        if reports:
+            report_words = sum(len(p.read_text(encoding="utf-8", errors="replace").split()) for p in reports)
+            runs["(d) extract -j 1, reports"] = _run(_EXTRACT, json.dumps([str(p) for p in reports]), "1",
+                                                     str(Path(tmp) / "d.jsonl"))
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, model {args.model}")
     print(f"corpus: {len(paths)} articles, {words:,} words")
     print(f"{'run':34} {'articles/s':>10} {'words/s':>10} {'peak RSS MB':>12}")
     for name, result in runs.items():
         secs = result["seconds"]
-        print(f"{name:34} {len(paths) / secs:10.1f} {words / secs:10.0f} {result['peak_rss_mb']:12.0f}")
+        count, size = (len(reports), report_words) if name.startswith("(d)") else (len(paths), words)
+        print(f"{name:34} {count / secs:10.1f} {size / secs:10.0f} {result['peak_rss_mb']:12.0f}")
     naive, parallel = runs["(a) naive spaCy, full pipeline"], runs[f"(c) extract -j {cores}"]
     print(f"speed-up (c)/(a): {naive['seconds'] / parallel['seconds']:.2f}x")
+    if "(d) extract -j 1, reports" in runs:
+        per_word = {k: (report_words if k.startswith("(d)") else words) / runs[k]["seconds"]
+                    for k in ("(b) extract -j 1", "(d) extract -j 1, reports")}
+        print(f"reports: {len(reports)} texts, {report_words:,} words; words/s of (d)/(b): "
+              f"{per_word['(d) extract -j 1, reports'] / per_word['(b) extract -j 1']:.2f}")
     marks = runs["(b) extract -j 1"]["rss_marks"]
     print("RSS of the -j 1 run: " + ", ".join(f"{float(v):.0f} MB after {k} articles" for k, v in marks.items()))
 

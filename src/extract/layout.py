@@ -166,7 +166,7 @@ def paragraphs(text: str) -> tuple[Line, ...]:
     wraps = wrap_breaks(text)
     merged: list[Line] = []
     for line in split_lines(text):
-        if merged and any(merged[-1].end <= at < line.start for at in wraps):
+        if merged and any(at in wraps for at in range(merged[-1].end, line.start)):
             last = merged[-1]
             merged[-1] = Line(last.start, line.end, text[last.start : line.end])
             continue

@@ -211,16 +211,27 @@ def _role_phrases() -> tuple[frozenset[str], int]:
 def wrapped_roles(doc: Doc) -> list[Span]:
     """Role titles cut by a wrapped line ("the board's clinical \\ndirector"), which the span ruler cannot see."""
     phrases, longest = _role_phrases()
+    vocabulary = _role_words()
     found = []
+    lowers: list[str] | None = None
     for i, tok in enumerate(doc):
-        if not tok.is_space or "\n" not in tok.text or not is_wrap(doc, i):
+        if not tok.is_space or "\n" not in tok.text or i == 0 or i + 1 >= len(doc):
             continue
+        if doc[i - 1].lower_ not in vocabulary or doc[i + 1].lower_ not in vocabulary or not is_wrap(doc, i):
+            continue  # a role cut here has its words on both sides of the break
+        if lowers is None:
+            lowers = [t.lower_ for t in doc]
         for a in range(max(0, i - longest + 1), i):
             for b in range(i + 2, min(len(doc), i + longest + 1) + 1):
-                words = [t.lower_ for t in doc[a:b] if not t.is_space]
+                words = [lowers[k] for k in range(a, b) if k != i and not doc[k].is_space]
                 if len(words) <= longest and " ".join(words) in phrases:
                     found.append(Span(doc, a, b, label="ROLE"))
     return found
+
+
+@cache
+def _role_words() -> frozenset[str]:
+    return frozenset(word for phrase in _role_phrases()[0] for word in phrase.split())
 
 
 def canonical_party(span: Span | None) -> str | None:

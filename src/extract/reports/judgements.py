@@ -51,8 +51,9 @@ def previous_judgements(text: str, profile: Profile, authority: str | None, befo
     """Earlier verdicts the report recalls about the authority as a whole, each once, with its date."""
     found: list[Rating] = []
     seen: set[tuple[str, str | None]] = set()
+    windows = _windows(text, r"\b(?:last|previous|prior|earlier|most\s+recent)\s", 400)
     for pattern in profile.patterns("previous"):
-        for match in pattern.finditer(text):
+        for match in (m for start, end in windows for m in pattern.finditer(text, start, end)):
             subject = match.group("subject")
             if profile.pattern("previous_pronoun").fullmatch(_normal(subject)):
                 subject = _sentence_subject(text, match.start())  # "they": what the sentence is about
@@ -70,6 +71,19 @@ def previous_judgements(text: str, profile: Profile, authority: str | None, befo
                 service=None, rated_by=profile.rated_by, date=date, status="previous",
             ))
     return found
+
+
+def _windows(text: str, cue: str, reach: int) -> list[tuple[int, int]]:
+    """The stretches within `reach` characters of a cue word, merged: the only places a pattern that
+    needs the cue can match, so long reports are not scanned from every position."""
+    windows: list[tuple[int, int]] = []
+    for match in re.finditer(cue, text, re.IGNORECASE):
+        start, end = max(0, match.start() - reach), min(len(text), match.end() + reach)
+        if windows and start <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], end)
+        else:
+            windows.append((start, end))
+    return windows
 
 
 def _sentence_subject(text: str, at: int) -> str:
