@@ -16,6 +16,7 @@ from click.testing import CliRunner
 
 from extract import Options, extract_record
 from extract.cli import main
+from extract.output import safe_name
 from extract.records import Date, Mention, Official, Quote, Rating, Record
 from extract.view import highlights, render_index, render_page, render_text
 
@@ -275,3 +276,16 @@ def test_a_page_grows_linearly_with_the_number_of_spans():
     render(200)  # warm up
     small, large = render(2_000), render(8_000)
     assert large < 8 * small + 0.5, (small, large)
+
+
+def test_a_file_name_that_is_not_utf8_gets_a_page(view, tmp_path):
+    raw = os.fsencode(tmp_path) + b"/odd\xff name.txt"
+    with open(raw, "wb") as fh:
+        fh.write(SAMPLES[0].read_bytes())
+    out = tmp_path / "out"
+    result = view(os.fsdecode(raw), "-o", out)
+    assert result.exit_code == 0, result.output
+    page = safe_name(os.fsdecode(raw).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace"),
+                     set()).replace(".json", ".html")  # the name `run -o DIR/` gives its record
+    assert sorted(p.name for p in out.iterdir()) == ["index.html", page]
+    assert "odd\\xff name.txt" in (out / "index.html").read_text(encoding="utf-8")

@@ -345,7 +345,7 @@ def write_views(settings: ViewSettings, report: Callable[[str], None]) -> int:
     """Extract each input and write its page, then `index.html`. A bad input gets one line through `report`
     (`PATH: reason`) and the rest go on. Returns the exit code: 0 when every input gave a page, else 1."""
     from extract.core import Options, extract_record
-    from extract.inputs import InputError, iter_sources, one_line, read_source
+    from extract.inputs import InputError, display_name, iter_sources, one_line, read_source
     from extract.output import atomic_write, fsync_dir, inside, remove_stale_temps, safe_name
     from extract.pipeline import load_nlp
 
@@ -365,29 +365,30 @@ def write_views(settings: ViewSettings, report: Callable[[str], None]) -> int:
     nlp = None
     written: list[tuple[str, Record]] = []
     for source in sources:
+        shown = display_name(source.name)  # a file name's bytes that are not UTF-8 as \xNN, as in `run`'s records
         try:
             decoded = read_source(source)
         except InputError as err:
-            fail(f"{source.name}: {err}")
+            fail(f"{shown}: {err}")
             continue
-        name = safe_name(source.name, taken)[: -len(".json")] + ".html"
+        name = safe_name(shown, taken)[: -len(".json")] + ".html"
         target = inside(out_dir, name)
         if os.path.realpath(target) in inputs:
-            fail(f"{source.name}: its page {target} would overwrite an input; not written")
+            fail(f"{shown}: its page {target} would overwrite an input; not written")
             continue
         if nlp is None:
             nlp = load_nlp(settings.model, settings.patterns)
         try:
-            record = extract_record(decoded.text, nlp, Options(source=source.name, published=settings.published))
+            record = extract_record(decoded.text, nlp, Options(source=shown, published=settings.published))
             record.warnings[:0] = list(decoded.warnings)
             page = render_page(record, decoded.text)
         except Exception as err:  # one article must not stop the others
-            fail(f"{source.name}: internal error: {type(err).__name__}: {err}")
+            fail(f"{shown}: internal error: {type(err).__name__}: {err}")
             continue
         try:
             atomic_write(target, page)
         except OSError as err:
-            fail(f"{source.name}: cannot write {target}: {err.strerror or err}")
+            fail(f"{shown}: cannot write {name}: {err.strerror or err}")
             continue
         taken.add(name[: -len(".html")] + ".json")
         written.append((name, record))
