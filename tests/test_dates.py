@@ -11,7 +11,9 @@ import pytest
 
 from extract import Options, extract_record
 from extract import dates as dates_module
-from extract.dates import normalise, parse_published
+from extract.dates import anchoring, fallback, grammar, normalise, parse_published, resolve, stage, tense, words
+
+DATES_MODULES = (anchoring, fallback, grammar, resolve, stage, tense, words)  # the package's modules
 
 WEDNESDAY = "2019-03-13"  # a Wednesday in ISO week 11
 
@@ -235,8 +237,10 @@ def test_the_clock_is_never_read(nlp, monkeypatch):
     monkeypatch.setattr(dateparser.parser, "_now", no_clock)
     monkeypatch.setattr(dateparser.freshness_date_parser, "datetime", NoClockDateTime)
     monkeypatch.setattr(dateparser.utils, "datetime", NoClockDateTime)
-    monkeypatch.setattr(dates_module, "dt", SimpleNamespace(date=NoClockDate, datetime=NoClockDateTime,
-                                                           timedelta=dt.timedelta))
+    no_clock_dt = SimpleNamespace(date=NoClockDate, datetime=NoClockDateTime, timedelta=dt.timedelta)
+    for module in DATES_MODULES:
+        if hasattr(module, "dt"):
+            monkeypatch.setattr(module, "dt", no_clock_dt)
     dates_module._date_parser.cache_clear()
     dates_module._dateparser_value.cache_clear()
     try:

@@ -208,3 +208,37 @@ def schema() -> None:
     from extract.records import record_json_schema
 
     click.echo(json.dumps(record_json_schema(), indent=2))
+
+
+@main.command("view")
+@click.argument("paths", nargs=-1, required=True)
+@click.option("-o", "--output", required=True, type=click.Path(file_okay=False),
+              help="Folder for the pages and index.html (created if missing).")
+@click.option("--published", callback=_published, metavar="YYYY-MM-DD",
+              help="Publication date for texts without a dateline; relative dates resolve against it.")
+@click.option("--model", metavar="NAME", callback=_model,
+              help="Installed spaCy pipeline to load (default: en_core_web_sm).")
+@click.option("--patterns", multiple=True, callback=_patterns, type=click.Path(exists=True, dir_okay=False),
+              help="Extra spaCy pattern JSONL file (repeatable).")
+def view_command(paths: tuple[str, ...], output: str, published: str | None, model: str | None,
+                 patterns: tuple[Path, ...]) -> None:
+    """Write an evidence page per article into a folder: the text with every extracted span highlighted,
+    the record beside it (click a field to see its words, a highlight to see its field), and index.html.
+
+    \b
+    Example:
+      extract view articles/ -o pages/ && xdg-open pages/index.html
+    """
+    from extract.view import ViewSettings, write_views
+
+    def report(line: str) -> None:
+        click.echo(f"extract: error: {line}", err=True)
+
+    settings = ViewSettings(paths=paths, output_dir=Path(output), published=published, model=model,
+                            patterns=patterns)
+    try:
+        code = write_views(settings, report)
+    except OSError as err:
+        raise click.ClickException(one_line(f"{str(err.filename) + ': ' if err.filename else ''}"
+                                            f"{err.strerror or err}")) from err
+    sys.exit(code)
