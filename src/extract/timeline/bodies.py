@@ -21,14 +21,13 @@ from rapidfuzz import fuzz
 from extract.timeline.rules import bodies_rules, rules
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
-_NON_WORD = re.compile(r"[^a-z0-9' -]+")
+_NON_WORD = re.compile(r"[^a-z0-9']+")
 
 
 def normalise(name: str) -> str:
-    """Lower case, straight apostrophes, '&' as 'and', punctuation as spaces, single spaces."""
+    """Lower case, straight apostrophes, '&' as 'and', punctuation and hyphens as spaces, single spaces."""
     text = name.translate(_APOSTROPHES).lower().replace("&", " and ")
-    text = _NON_WORD.sub(" ", text).replace(" - ", " ")
-    return " ".join(text.split())
+    return " ".join(_NON_WORD.sub(" ", text).split())
 
 
 def _strip_possessive(text: str) -> str:
@@ -70,6 +69,8 @@ def _compiled() -> dict:
         "service_suffixes": _longest_first(data.get("service_suffixes", [])),
         "kinds": kinds,
         "bare": data.get("bare_kind", "council"),
+        "service_heads": frozenset(data.get("service_heads", [])),
+        "generic_cores": frozenset(normalise(w) for w in data.get("generic_cores", [])),
         "distinguishing": frozenset(data.get("distinguishing_words", [])),
         "threshold": float(data.get("fuzzy_threshold", 94)),
     }
@@ -115,6 +116,8 @@ def read_name(name: str) -> BodyName | None:
                 best = (len(phrase), kind, strip, "prefix", phrase)
                 break
     if best is None:
+        if text.split()[-1:] and text.split()[-1] in c["service_heads"]:
+            return None  # "adoption services": a service, not a body
         kind, core = c["bare"], text
     else:
         _n, kind, strip, _side, phrase = best
@@ -129,7 +132,8 @@ def read_name(name: str) -> BodyName | None:
             if core in (phrase, ""):
                 return None
     core = core.strip()
-    if not core or core in _generic():
+    if not core or core in _generic() or core in c["generic_cores"] or text in _generic() \
+            or text in c["generic_cores"]:
         return None
     return BodyName(name, kind, core, headed=best is not None, plain=plain)
 

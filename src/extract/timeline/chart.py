@@ -59,7 +59,9 @@ def draw_body(events: list[Event], path: Path) -> bool:
     fig, ax = plt.subplots(figsize=(8.0, 3.6), dpi=100)
     for level, colour in _GRADE_COLOURS.items():  # the ladder's bands
         ax.axhspan(level - 0.5, level + 0.5, color=colour, alpha=0.09, lw=0)
-    offsets = {s: (n - (len(services) - 1) / 2) * 0.07 for n, s in enumerate(services)}
+    # the overall verdict on the grade's line, other services just off it so that equal grades stay apart
+    offsets = {s: 0.0 if s == "overall" else 0.07 * ((n + 1) // 2) * (1 if n % 2 else -1)
+               for n, s in enumerate(services)}
     for n, service in enumerate(services):
         colour = _PALETTE[n % len(_PALETTE)]
         xs = [_midpoint(e) for e in by_service[service]]
@@ -72,8 +74,8 @@ def draw_body(events: list[Event], path: Path) -> bool:
             ax.plot([x], [y], marker="o", ms=7 + min(len(e.mentions), 5), mfc=colour if precise else "white",
                     mec=colour, mew=2, zorder=3)
             if len(e.mentions) > 1:
-                ax.annotate(f"{len(e.mentions)}", (x, y), textcoords="offset points", xytext=(0, 9), ha="center",
-                            fontsize=7, color="#444444")
+                ax.annotate(f"\u00d7{len(e.mentions)}", (x, y), textcoords="offset points", xytext=(7, 5),
+                            ha="left", va="bottom", fontsize=8, color="#555555")
     for e in standings:
         x = _midpoint(e)
         ax.axvline(x, color="#7f0000", lw=1, ls=":", zorder=1)
@@ -93,10 +95,12 @@ def draw_body(events: list[Event], path: Path) -> bool:
     ax.set_title(body.name, loc="left", fontsize=12, fontweight="bold")
     ax.text(1.0, 1.02, f"{body.kind} · {len(graded)} graded verdict{'s' if len(graded) != 1 else ''}",
             transform=ax.transAxes, ha="right", va="bottom", fontsize=8, color="#666666")
+    fig.text(0.01, 0.01, "filled: a day's date \u00b7 hollow: a month or year \u00b7 \u00d7n: sources",
+             fontsize=7, color="#888888", ha="left", va="bottom")
     if len(services) > 1:
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False, title="service",
                   title_fontsize=8)
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, format=path.suffix.lstrip(".") or "svg", metadata={"Date": None} if path.suffix == ".svg"
                 else None)

@@ -213,7 +213,8 @@ def group(found: list[Mention]) -> list[Event]:
         events.extend(own)
     _set_status(events)
     return sorted(events, key=lambda e: (e.body.name.lower(), e.body.key, e.interval is None,
-                                         e.interval[0] if e.interval else dt.date.min, e.service, e.grade))
+                                         e.interval[0] if e.interval else dt.date.min, e.service != "overall",
+                                         e.service, e.grade))
 
 
 def _undated_target(own: list[Event], m: Mention) -> Event | None:
