@@ -116,8 +116,15 @@ def read_name(name: str) -> BodyName | None:
                 best = (len(phrase), kind, strip, "prefix", phrase)
                 break
     if best is None:
-        if text.split()[-1:] and text.split()[-1] in c["service_heads"]:
-            return None  # "adoption services": a service, not a body
+        words = text.split()
+        if words and words[-1] in c["service_heads"]:
+            # "Wyleshire council services": the council's; "adoption services": a service, not a body
+            while words and words[-1] in c["service_heads"]:
+                words.pop()
+            inner = read_name(" ".join(words)) if words else None
+            if inner is None or not inner.headed:
+                return None
+            return BodyName(name, inner.kind, inner.core, headed=True, plain=False)
         kind, core = c["bare"], text
     else:
         _n, kind, strip, _side, phrase = best

@@ -6,10 +6,12 @@ body's overall verdict) and their dates meet: each date is the interval its prec
 "2014-03" the month) and two dates meet when the gap between the intervals is at most `same_verdict_days`
 (`models/timeline/rules.json`), so "rated inadequate in March 2014" meets a report dated 2014-03-21 and a report's
 inspection date meets the article that announced it weeks later. The most precise dates are placed first; a
-coarser one joins the nearest event it meets. A rating without a date joins the latest event of its body, grade
-and service dated no later than its article's publication (or the only one, when the article has no date), else
-an undated event. An event's status is `current` when it is the latest dated verdict on its body and service,
-else `previous`; undated events keep what their sources say.
+coarser one joins the nearest event it meets. A rating without a date joins the verdict it reports: for a current
+one, the latest verdict on its body and service dated no later than its article's publication, if that verdict has
+its grade; for a previous one, the latest of its grade by then; without a publication date, the only dated event of
+its grade. Otherwise it is an undated event. An event's status is `current` when it is the latest verdict known on
+its body and service (an undated one known at the latest publication calling it current), else `previous`; an
+undated event without any publication date keeps what its sources say.
 """
 
 from __future__ import annotations
@@ -93,13 +95,13 @@ def service_kind(service: str | None) -> str:
     text = normalise(service)
     text = re.sub(r"^(?:the|its|their)\s+", "", text)
     overall, kinds = _service_tables()
-    head = re.split(r"\s+(?:at|in|of|for|across)\s+", text, maxsplit=1)[0]  # "social services at the council"
-    if not text or text in overall or head in overall:
+    if not text or text in overall:
         return "overall"
     for kind, phrases in kinds:
         if any(re.search(rf"\b{re.escape(p)}\b", text) for p in phrases):
             return kind
-    return text
+    head = re.split(r"\s+(?:at|in|of|for|across)\s+", text, maxsplit=1)[0]  # "social services at the council"
+    return "overall" if head in overall else text
 
 
 @dataclass
@@ -200,47 +202,67 @@ def group(found: list[Mention]) -> list[Event]:
                 own[min(near)[2]].mentions.append(m)
             else:
                 own.append(Event(m.body, grade, kind, service, [m], m.interval))
-        undated: Event | None = None
+        events.extend(own)
+    dated_events = list(events)
+    undated: dict[tuple[str, str, str, str], Event] = {}
+    for key, ms in by_key.items():
         for m in (m for m in ms if not m.interval):
-            target = _undated_target(own, m)
+            target = _undated_target(dated_events, m, key)
             if target is not None:
                 target.mentions.append(m)
-            elif undated is None:
-                undated = Event(m.body, grade, kind, service, [m], None)
-                own.append(undated)
+            elif key in undated:
+                undated[key].mentions.append(m)
             else:
-                undated.mentions.append(m)
-        events.extend(own)
+                undated[key] = Event(m.body, key[1], key[2], key[3], [m], None)
+                events.append(undated[key])
     _set_status(events)
     return sorted(events, key=lambda e: (e.body.name.lower(), e.body.key, e.interval is None,
                                          e.interval[0] if e.interval else dt.date.min, e.service != "overall",
                                          e.service, e.grade))
 
 
-def _undated_target(own: list[Event], m: Mention) -> Event | None:
-    dated = [e for e in own if e.interval]
+def _undated_target(events: list[Event], m: Mention, key: tuple[str, str, str, str]) -> Event | None:
+    """The dated event an undated rating reports: with a publication date, the latest verdict on the body's service
+    (of any grade) by then, if it is of this grade; without one, the only dated event of this grade."""
+    body, grade, kind, service = key
+    same = [e for e in events if (e.body.key, e.grade, e.kind, e.service) == key]
     published = date_interval(m.published)
-    if published:
-        before = [e for e in dated if e.interval[0] <= published[1]]
-        return max(before, key=lambda e: e.interval[0]) if before else None
-    return dated[0] if len(dated) == 1 else None
+    if not published:
+        return same[0] if len(same) == 1 else None
+    if (m.rating.get("status") or "current") == "previous":
+        before = [e for e in same if e.interval[0] <= published[1]]  # type: ignore[index]
+        return max(before, key=lambda e: e.interval[0]) if before else None  # type: ignore[index]
+    before = [e for e in events if e.body.key == body and e.kind == kind and e.service == service
+              and e.interval[0] <= published[1]]  # type: ignore[index]
+    latest = max(before, key=lambda e: e.interval[0], default=None)  # type: ignore[index]
+    return latest if latest is not None and latest.grade == grade else None
+
+
+def _known_at(e: Event) -> dt.date | None:
+    """When an event is known to stand: its date, or for an undated one the latest publication calling it current."""
+    if e.interval:
+        return e.interval[0]
+    said = [i[1] for m in e.mentions if (m.rating.get("status") or "current") == "current"
+            and (i := date_interval(m.published))]
+    return max(said) if said else None
 
 
 def _set_status(events: list[Event]) -> None:
     latest: dict[tuple[str, str], dt.date] = {}
     for e in events:
-        if e.interval and e.kind == "grade":
+        if e.kind == "grade" and (when := _known_at(e)):
             key = (e.body.key, e.service)
-            latest[key] = max(latest.get(key, dt.date.min), e.interval[0])
+            latest[key] = max(latest.get(key, dt.date.min), when)
     for e in events:
-        if e.interval is None:
+        when = _known_at(e)
+        if when is None:
             said = Counter(m.rating.get("status") or "current" for m in e.mentions)
             e.status = "current" if said["current"] >= said["previous"] else "previous"
         elif e.kind == "grade":
-            e.status = "current" if e.interval[0] >= latest[(e.body.key, e.service)] else "previous"
+            e.status = "current" if when >= latest[(e.body.key, e.service)] else "previous"
         else:  # a standing (special measures): current while no later grade of its body and service is known
             later = latest.get((e.body.key, e.service))
-            e.status = "previous" if later and later > e.interval[1] else "current"
+            e.status = "previous" if later and later > (e.interval[1] if e.interval else when) else "current"
 
 
 def build_timeline(records: Iterable[dict], links: set[tuple[str, str]] = frozenset()) -> list[Event]:  # type: ignore[assignment]
