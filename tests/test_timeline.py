@@ -147,6 +147,19 @@ def test_undated_rating_joins_the_latest_verdict_before_its_article():
         ("2012-05-01", ["a.txt", "r1.txt"]), ("2018-05-01", ["r2.txt"]), (None, ["b.txt"])]
 
 
+def test_an_undated_rating_never_skips_a_verdict_in_between():
+    records = [
+        record("r1.txt", rating("Northwold", "good", "2012-05-01")),
+        record("r2.txt", rating("Northwold", "inadequate", "2015-05-01")),
+        record("a.txt", rating("Northwold Council", "good"), published="2019-01-10"),  # good again, date unknown
+        record("b.txt", rating("Northwold Council", "good", status="previous"), published="2019-01-10"),
+    ]
+    events = [e.as_dict() for e in build_timeline(records)]
+    assert [(e["date"], e["grade"], e["status"], sorted(s["source"] for s in e["sources"])) for e in events] == [
+        ("2012-05-01", "good", "previous", ["b.txt", "r1.txt"]), ("2015-05-01", "inadequate", "previous", ["r2.txt"]),
+        (None, "good", "current", ["a.txt"])]
+
+
 @pytest.mark.parametrize(("service", "kind"), [
     (None, "overall"), ("overall effectiveness", "overall"), ("Children's services", "overall"),
     ("children\u2019s social care", "overall"), ("social services at the council", "overall"),

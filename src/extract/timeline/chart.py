@@ -56,7 +56,10 @@ def draw_body(events: list[Event], path: Path) -> bool:
     lo, hi = min(dates), max(dates)
     pad = max(dt.timedelta(days=180), (hi - lo) * 0.08)
 
-    fig, ax = plt.subplots(figsize=(8.0, 3.6), dpi=100)
+    legend = len(services) > 1
+    fig = plt.figure(figsize=(8.6, 3.6), dpi=100)
+    # fixed margins: the plot keeps its width whatever the labels (the legend has its own column)
+    ax = fig.add_axes((0.2, 0.16, 0.55 if legend else 0.76, 0.72))
     for level, colour in _GRADE_COLOURS.items():  # the ladder's bands
         ax.axhspan(level - 0.5, level + 0.5, color=colour, alpha=0.09, lw=0)
     # the overall verdict on the grade's line, other services just off it so that equal grades stay apart
@@ -67,8 +70,9 @@ def draw_body(events: list[Event], path: Path) -> bool:
         xs = [_midpoint(e) for e in by_service[service]]
         ys = [_level(e.grade) + offsets[service] for e in by_service[service]]  # type: ignore[operator]
         step_x, step_y = [*xs, hi + pad * 0.6], [*ys, ys[-1]]
+        label = service if len(service) <= 24 else service[:23].rstrip() + "\u2026"
         ax.step(step_x, step_y, where="post", color=colour, lw=2.2 if service == "overall" else 1.4,
-                alpha=0.9, label=service, zorder=2)
+                alpha=0.9, label=label, zorder=2)
         for e, x, y in zip(by_service[service], xs, ys, strict=True):
             precise = e.interval[2] == "day"  # type: ignore[index]
             ax.plot([x], [y], marker="o", ms=7 + min(len(e.mentions), 5), mfc=colour if precise else "white",
@@ -97,10 +101,9 @@ def draw_body(events: list[Event], path: Path) -> bool:
             transform=ax.transAxes, ha="right", va="bottom", fontsize=8, color="#666666")
     fig.text(0.01, 0.01, "filled: a day's date \u00b7 hollow: a month or year \u00b7 \u00d7n: sources",
              fontsize=7, color="#888888", ha="left", va="bottom")
-    if len(services) > 1:
+    if legend:
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False, title="service",
                   title_fontsize=8)
-    fig.tight_layout(rect=(0, 0.03, 1, 1))
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, format=path.suffix.lstrip(".") or "svg", metadata={"Date": None} if path.suffix == ".svg"
                 else None)
