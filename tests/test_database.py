@@ -252,3 +252,15 @@ def test_timeline_reads_the_database(samples, tmp_path):
         (n_sources,) = conn.execute("SELECT count(*) FROM event_sources").fetchone()
     assert stored == {json.loads(line)["id"] for line in from_db}
     assert n_sources == sum(len(json.loads(line)["sources"]) for line in from_db)
+
+
+def test_a_file_that_is_no_database_is_refused_in_one_line(tmp_path):
+    article = tmp_path / "a.txt"
+    article.write_text("Nothing rated here\n\nPublished 4 May 2018\n\nA quiet day.\n", encoding="utf-8")
+    target = tmp_path / "records.db"
+    target.write_text("not a database", encoding="utf-8")
+    result = CliRunner().invoke(main, [str(article), "-j", "1", "-q", "-o", str(target)])
+    assert result.exit_code == 1
+    assert "records.db: cannot use the database" in result.output and len(result.output.splitlines()) == 1
+    assert target.read_text(encoding="utf-8") == "not a database"
+    assert CliRunner().invoke(main, [str(article), "--pretty", "-o", str(target)]).exit_code == 2

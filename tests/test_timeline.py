@@ -214,6 +214,10 @@ def test_command_json_lines_csv_and_body(tmp_path):
     assert [json.loads(line)["body"] for line in result.output.splitlines()] == ["Brindleford"]
     result = runner.invoke(main, ["timeline", str(tmp_path / "missing.jsonl")])
     assert result.exit_code == 1 and "missing.jsonl" in result.output
+    for name, content in (("bad.db", b"not a database"), ("bad.jsonl", b"\xf8\x00binary"), ("bad2.jsonl", b"{oops")):
+        (tmp_path / name).write_bytes(content)
+        result = runner.invoke(main, ["timeline", str(tmp_path / name)])
+        assert result.exit_code == 1 and name in result.output and "Traceback" not in result.output
 
 
 def test_command_reads_folders_of_json_records(tmp_path):

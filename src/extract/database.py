@@ -45,6 +45,13 @@ _EVENT_SOURCES = {"event_id": str, "source": str, "article_id": str, "rating_n":
 _CHILD_ORDER = ("finding_items", "findings", "ratings", "dates", "officials", "quotes")
 
 
+class DatabaseUnusable(OSError):
+    """The database cannot be opened or written (not an SQLite file, a full disk): `filename` and `strerror` say so."""
+
+    def __init__(self, path: Path, err: Exception) -> None:
+        super().__init__(0, f"cannot use the database: {err}", str(path))
+
+
 def is_database_path(path: str | Path) -> bool:
     """`-o` names a database when it ends in .db, .sqlite or .sqlite3."""
     return str(path).lower().endswith(DB_SUFFIXES)
@@ -212,10 +219,16 @@ class DatabaseSink:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.db = open_database(path)
+        try:
+            self.db = open_database(path)
+        except sqlite3.Error as err:
+            raise DatabaseUnusable(path, err) from err
 
     def write(self, source: str, record: str) -> str | None:
-        write_record(self.db, json.loads(record))
+        try:
+            write_record(self.db, json.loads(record))
+        except sqlite3.Error as err:
+            raise DatabaseUnusable(self.path, err) from err
         return self.path.name
 
     def commit(self) -> None:
@@ -226,6 +239,8 @@ class DatabaseSink:
             records = [json.loads(text) for (text,) in self.db.execute("SELECT record FROM articles")]
             write_events(self.db, (event.as_dict() for event in build_timeline(records)))
             self.db.execute("PRAGMA wal_checkpoint(FULL)")
+        except sqlite3.Error as err:
+            raise DatabaseUnusable(self.path, err) from err
         finally:
             self.db.close()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -43,13 +44,23 @@ def iter_records(paths: tuple[str, ...] | list[str]) -> Iterator[dict]:
         path = Path(given)
         if path.is_dir():
             for child in sorted(p for p in path.rglob("*") if p.suffix in (".json", ".jsonl") and p.is_file()):
-                yield from _from_json_text(child.read_text(encoding="utf-8"), str(child))
+                yield from _from_json_text(_read(child), str(child))
         elif is_database_path(given) and path.is_file():
-            yield from read_records(path)
+            try:
+                yield from read_records(path)
+            except sqlite3.Error as err:
+                raise RecordsError(f"{given}: not a database of records ({err})") from err
         elif path.is_file():
-            yield from _from_json_text(path.read_text(encoding="utf-8"), given)
+            yield from _from_json_text(_read(path), given)
         else:
             raise RecordsError(f"{given}: no such file or folder")
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as err:
+        raise RecordsError(f"{path}: not JSON records (not UTF-8 text)") from err
 
 
 def links_in_texts(records: list[dict]) -> set[tuple[str, str]]:
