@@ -234,10 +234,12 @@ class DatabaseSink:
     def commit(self) -> None:
         """Rebuild the timeline from every article, then checkpoint so all of it is in the database file."""
         from extract.timeline import build_timeline
+        from extract.timeline.inputs import links_in_texts
 
         try:
-            records = [json.loads(text) for (text,) in self.db.execute("SELECT record FROM articles")]
-            write_events(self.db, (event.as_dict() for event in build_timeline(records)))
+            records = [json.loads(text) for (text,) in self.db.execute("SELECT record FROM articles ORDER BY source")]
+            events = build_timeline(records, links_in_texts(records))  # as `extract timeline FILE.db` gives them
+            write_events(self.db, (event.as_dict() for event in events))
             self.db.execute("PRAGMA wal_checkpoint(FULL)")
         except sqlite3.Error as err:
             raise DatabaseUnusable(self.path, err) from err
