@@ -322,3 +322,21 @@ def test_local_authority_names_stay_apart_and_their_forms_merge():
     bodies = cluster([f for fs in forms.values() for f in fs])
     assert len({bodies[a].key for a in authorities}) == len(authorities)
     assert all(len({bodies[f].key for f in fs}) == 1 for fs in forms.values())
+
+
+def test_register_gives_bodies_their_identifiers(tmp_path):
+    register = tmp_path / "register.csv"
+    register.write_text("identifier,name,aliases\n"
+                        "990001,Eastmarsh Borough Council,\n"
+                        "990002,North Brindleford,Brindleford North | NB Council\n"
+                        "990003,Brindleford,\n", encoding="utf-8")
+    paths = _sample(tmp_path)
+    result = CliRunner().invoke(main, ["timeline", "--register", str(register), *paths])
+    assert result.exit_code == 0, result.output
+    ids = {(e["body"], e["body_id"]) for e in map(json.loads, result.output.splitlines())}
+    assert ids == {("Eastmarsh Borough Council", "990001"), ("Brindleford", "990003"),
+                   ("Eastmarsh Academy", None)}  # a school is not the council of its town
+    bad = tmp_path / "bad.csv"
+    bad.write_text("urn,authority\n1,x\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["timeline", "--register", str(bad), *paths])
+    assert result.exit_code == 1 and "bad.csv" in result.output

@@ -220,7 +220,10 @@ def schema() -> None:
 @click.option("--body", metavar="NAME", help="Only the bodies NAME names (fuzzy: 'Eastmarsh' finds its council).")
 @click.option("--chart", "chart_dir", type=click.Path(file_okay=False), metavar="DIR/",
               help="Write one SVG chart per body and an index.html to DIR instead of printing the events.")
-def timeline_command(records: tuple[str, ...], as_csv: bool, body: str | None, chart_dir: str | None) -> None:
+@click.option("--register", type=click.Path(exists=True, dir_okay=False), metavar="FILE.csv",
+              help="Official identifiers of bodies (CSV: identifier, name[, kind, aliases]), given as body_id.")
+def timeline_command(records: tuple[str, ...], as_csv: bool, body: str | None, chart_dir: str | None,
+                     register: str | None) -> None:
     """One event per rated body and verdict, from RECORDS: JSON Lines files, folders of JSON records, or a
     database written by `extract -o FILE.db`. The same verdict reported by several articles (or a report and the
     articles about it) is one event with every source; the names of one body are merged.
@@ -232,11 +235,10 @@ def timeline_command(records: tuple[str, ...], as_csv: bool, body: str | None, c
       extract timeline records/ --chart charts/
     """
     from extract.timeline import timeline_of
-    from extract.timeline.inputs import RecordsError
 
     try:
-        events = timeline_of(records, body)
-    except (RecordsError, ValueError, OSError) as err:
+        events = timeline_of(records, body, Path(register) if register else None)
+    except (ValueError, OSError) as err:  # RecordsError, RegisterError
         raise click.ClickException(one_line(str(err))) from err
     if chart_dir:
         from extract.timeline.chart import write_charts

@@ -38,8 +38,8 @@ _CHILDREN: dict[str, dict[str, type]] = {
     "findings": {**_SPAN, "kind": str, "made_by": str},
     "finding_items": {**_SPAN, "finding_id": int},
 }
-_EVENTS = {"id": str, "body": str, "body_kind": str, "names": str, "grade": str, "kind": str, "service": str,
-           "rated_by": str, "date": str, "status": str, "n_sources": int}
+_EVENTS = {"id": str, "body": str, "body_id": str, "body_kind": str, "names": str, "grade": str, "kind": str,
+           "service": str, "rated_by": str, "date": str, "status": str, "n_sources": int}
 _EVENT_SOURCES = {"event_id": str, "source": str, "article_id": str, "rating_n": int, "text": str, "start": int,
                   "end": int, "organisation": str, "date": str, "status": str}
 _CHILD_ORDER = ("finding_items", "findings", "ratings", "dates", "officials", "quotes")
@@ -194,7 +194,8 @@ def write_events(db: sqlite_utils.Database, events: Iterable[dict]) -> None:
     """Replace the timeline tables with `events` (dicts as `extract timeline` prints them), in one transaction."""
     event_rows, source_rows = [], []
     for event in events:
-        event_rows.append({"id": event["id"], "body": event["body"], "body_kind": event.get("body_kind"),
+        event_rows.append({"id": event["id"], "body": event["body"], "body_id": event.get("body_id"),
+                           "body_kind": event.get("body_kind"),
                            "names": _json(event["names"]), "grade": event["grade"], "kind": event.get("kind"),
                            "service": event.get("service"), "rated_by": event.get("rated_by"),
                            "date": event.get("date"), "status": event.get("status"),

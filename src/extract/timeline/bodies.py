@@ -190,6 +190,7 @@ class Body:
     name: str
     kind: str
     names: tuple[str, ...]
+    identifier: str | None = None  # from a register (`register.py`), e.g. an Ofsted URN
 
 
 def _display(names: Counter[str], kind: str) -> str:

@@ -159,7 +159,8 @@ class Event:
         return hashlib.sha256(key.encode()).hexdigest()[:16]
 
     def as_dict(self) -> dict:
-        return {"id": self.id, "body": self.body.name, "body_kind": self.body.kind, "names": list(self.body.names),
+        return {"id": self.id, "body": self.body.name, "body_id": self.body.identifier, "body_kind": self.body.kind,
+                "names": list(self.body.names),
                 "grade": self.grade, "kind": self.kind, "service": self.service, "rated_by": self.rated_by,
                 "date": self.date, "status": self.status,
                 "sources": [m.as_source() for m in sorted(self.mentions, key=lambda m: (m.source, m.index))]}

@@ -12,7 +12,7 @@ from rapidfuzz import fuzz
 from extract.timeline.bodies import normalise, read_name
 from extract.timeline.events import Event
 
-CSV_COLUMNS = ("id", "body", "body_kind", "grade", "kind", "service", "rated_by", "date", "status", "names",
+CSV_COLUMNS = ("id", "body", "body_id", "body_kind", "grade", "kind", "service", "rated_by", "date", "status", "names",
                "n_sources", "sources")
 
 
@@ -28,8 +28,8 @@ def csv_lines(events: Iterable[Event]) -> Iterator[str]:
     writer.writerow(CSV_COLUMNS)
     for event in events:
         d = event.as_dict()
-        writer.writerow([d["id"], d["body"], d["body_kind"], d["grade"], d["kind"], d["service"], d["rated_by"] or "",
-                         d["date"] or "", d["status"], " | ".join(d["names"]), len(d["sources"]),
+        writer.writerow([d["id"], d["body"], d["body_id"] or "", d["body_kind"], d["grade"], d["kind"], d["service"],
+                         d["rated_by"] or "", d["date"] or "", d["status"], " | ".join(d["names"]), len(d["sources"]),
                          " | ".join(f"{s['source']}#{s['rating']}" for s in d["sources"])])
         yield buffer.getvalue().rstrip("\n")
         buffer.seek(0)
