@@ -157,13 +157,14 @@ def write_record(db: sqlite_utils.Database, record: dict) -> None:
         for table in ("ratings", "dates", "officials", "quotes"):
             if rows[table]:
                 db[table].insert_all(rows[table])
-        list_ids: dict[int, int] = {}
-        for row in rows["findings"]:
-            list_ids[row["n"]] = db["findings"].insert(row).last_pk
-        items = [{**{k: v for k, v in item.items() if k != "finding_n"}, "finding_id": list_ids[item["finding_n"]]}
-                 for item in rows["finding_items"]]
-        if items:
-            db["finding_items"].insert_all(items)
+        if rows["findings"]:  # ids given here (the write lock is held), so lists and items go in one call each
+            first = (db.execute("SELECT max(id) FROM findings").fetchone()[0] or 0) + 1
+            list_ids = {row["n"]: first + i for i, row in enumerate(rows["findings"])}
+            db["findings"].insert_all([{**row, "id": list_ids[row["n"]]} for row in rows["findings"]])
+            items = [{**{k: v for k, v in item.items() if k != "finding_n"}, "finding_id": list_ids[item["finding_n"]]}
+                     for item in rows["finding_items"]]
+            if items:
+                db["finding_items"].insert_all(items)
 
 
 def sources_in_database(path: Path) -> set[str]:
