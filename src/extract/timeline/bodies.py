@@ -98,22 +98,20 @@ def read_name(name: str) -> BodyName | None:
     original = normalise(name)
     text = _strip_possessive(original)
     for _ in range(2):  # "the children's services in the borough of X"
-        text, _cut = _cut_prefix(text, c["drop"])
-        text, _cut = _cut_prefix(text, c["service_prefixes"])
-        text = _strip_possessive(text)
-        text, _cut = _cut_suffix(text, c["service_suffixes"])
-        text = _strip_possessive(text)
-    text, _cut = _cut_prefix(text, c["drop"])
+        text = _cut_prefix(text, c["drop"])[0]
+        text = _strip_possessive(_cut_prefix(text, c["service_prefixes"])[0])
+        text = _strip_possessive(_cut_suffix(text, c["service_suffixes"])[0])
+    text = _cut_prefix(text, c["drop"])[0]
     plain = text == _cut_prefix(original, c["drop"])[0]
-    best: tuple[int, str, bool, str, str] | None = None  # (length of head, kind, strip, side, phrase)
+    best: tuple[int, str, bool, str] | None = None  # (length of the head, kind, strip, head)
     for kind, strip, suffixes, prefixes in c["kinds"]:
         for phrase in suffixes:
             if (text.endswith(" " + phrase) or text == phrase) and (best is None or len(phrase) > best[0]):
-                best = (len(phrase), kind, strip, "suffix", phrase)
+                best = (len(phrase), kind, strip, phrase)
                 break
         for phrase in prefixes:
             if text.startswith(phrase + " ") and (best is None or len(phrase) > best[0]):
-                best = (len(phrase), kind, strip, "prefix", phrase)
+                best = (len(phrase), kind, strip, phrase)
                 break
     if best is None:
         words = text.split()
@@ -127,7 +125,7 @@ def read_name(name: str) -> BodyName | None:
             return BodyName(name, inner.kind, inner.core, headed=True, plain=False)
         kind, core = c["bare"], text
     else:
-        _n, kind, strip, _side, phrase = best
+        _n, kind, strip, phrase = best
         core = text
         if strip:
             for _ in range(3):  # "the royal borough of X council", "X hospitals nhs trust"
