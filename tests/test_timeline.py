@@ -72,6 +72,7 @@ def test_kinds_and_display_name():
     assert read_name("Eastmarsh Academy").kind == "school"
     assert read_name("Kestrel Vale NHS Foundation Trust").kind == "trust"
     assert read_name("the council") is None  # no particular body
+    assert read_name("London") is None and read_name("City of London").core == "london"
     body = cluster(["Eastmarsh", "Eastmarsh", "Eastmarsh Borough Council", "children's services in Eastmarsh"])
     assert body["Eastmarsh"].name == "Eastmarsh Borough Council"
     assert set(body["Eastmarsh"].names) == {"Eastmarsh", "Eastmarsh Borough Council",

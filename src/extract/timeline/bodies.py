@@ -69,6 +69,7 @@ def _compiled() -> dict:
         "service_suffixes": _longest_first(data.get("service_suffixes", [])),
         "kinds": kinds,
         "bare": data.get("bare_kind", "council"),
+        "not_bare": frozenset(normalise(w) for w in data.get("not_bare_bodies", [])),
         "service_heads": frozenset(data.get("service_heads", [])),
         "generic_cores": frozenset(normalise(w) for w in data.get("generic_cores", [])),
         "distinguishing": frozenset(data.get("distinguishing_words", [])),
@@ -123,6 +124,8 @@ def read_name(name: str) -> BodyName | None:
             if inner is None or not inner.headed:
                 return None
             return BodyName(name, inner.kind, inner.core, headed=True, plain=False)
+        if text in c["not_bare"]:
+            return None  # "London", "England": a place no council answers for
         kind, core = c["bare"], text
     else:
         _n, kind, strip, phrase = best
