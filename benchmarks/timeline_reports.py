@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 sys.path.insert(0, str(ROOT / "src"))
 
-from extract.timeline import build_timeline  # noqa: E402
+from extract.timeline import events_of  # noqa: E402
 from extract.timeline.bodies import read_name  # noqa: E402
 from extract.timeline.events import Event, date_interval  # noqa: E402
 
@@ -133,6 +133,7 @@ class Comparison:
     authorities: int = 0
     equal: int = 0
     equal_grades: int = 0  # the grade sequence right, dates aside
+    identified: int = 0  # the authority's body carries the authority's URN (from the register shipped)
     fed: list[tuple[str, list[str]]] = field(default_factory=list)  # body -> the authority folders it got events from
     merged: list[tuple[str, list[str]]] = field(default_factory=list)  # body -> the authorities its names name
     misses: list[str] = field(default_factory=list)
@@ -182,6 +183,7 @@ def compare(events: list[Event], gold: dict[str, list[GoldReport]]) -> Compariso
         equal = grades_ok and all(r.matches(e.date) for e, r in zip(predicted, reports, strict=True))
         result.equal += equal
         result.equal_grades += grades_ok
+        result.identified += bool(predicted) and predicted[0].body.identifier == folder.split("_", 1)[0]
         if not equal:
             want = ", ".join(f"{r.grade} {r.first}..{r.last}" for r in reports)
             got = ", ".join(f"{e.grade} {e.date}" for e in predicted) or "nothing"
@@ -215,13 +217,14 @@ def main() -> int:
                 command += ["-j", str(args.jobs)]
             subprocess.run(command, check=False)
         records = read_records(pred)
-    events = build_timeline(records)
+    events = events_of(records)
     gold = gold_sequences(gold_paths, args.reports if args.reports.is_dir() else None)
     result = compare(events, gold)
     print(f"records: {len(records)}  events: {len(events)}  overall judgements kept: "
           f"{len(overall_judgements(events))}")
     print(f"authorities whose timeline equals gold: {result.equal}/{result.authorities} = {result.share:.1%}"
           f"  (grades alone: {result.equal_grades}/{result.authorities})")
+    print(f"authorities whose body carries their URN: {result.identified}/{result.authorities}")
     print(f"bodies whose names are of two authorities (merged by the timeline): {len(result.merged)}")
     for body, folders in result.merged:
         print(f"  merged: {body}: {', '.join(folders)}")

@@ -299,6 +299,7 @@ def test_benchmark_compares_each_authoritys_overall_judgements(tmp_path):
                    service="help and protection")]
     result = bench.compare(build_timeline(good), gold)
     assert (result.equal, result.authorities, result.merged, result.fed) == (3, 3, [], [])
+    assert result.identified == 0  # invented authorities: in no register
     # a wrong grade, a date outside the report's span, and one authority's report naming the other
     bad = [dict(r) for r in good]
     bad[1] = report("900001_eastmarsh", names["900001_eastmarsh"][1], "Eastmarsh", "good", "2019-03")
@@ -341,3 +342,16 @@ def test_register_gives_bodies_their_identifiers(tmp_path):
     bad.write_text("urn,authority\n1,x\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["timeline", "--register", str(bad), *paths])
     assert result.exit_code == 1 and "bad.csv" in result.output
+
+
+def test_the_shipped_register_is_unambiguous():
+    from extract.resources import models_dir
+    from extract.timeline.register import default_register, read_register
+
+    path = models_dir() / "timeline" / "registers" / "ofsted_local_authorities.csv"
+    with open(path, newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) > 150 and len({r["identifier"] for r in rows}) == len(rows)
+    assert all(read_name(r["name"]) is not None and read_name(r["name"]).kind == "council" for r in rows)
+    assert all(len(ids) == 1 for ids in read_register(path).values())  # no name reads as two authorities
+    assert default_register() == read_register(path)

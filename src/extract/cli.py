@@ -221,7 +221,8 @@ def schema() -> None:
 @click.option("--chart", "chart_dir", type=click.Path(file_okay=False), metavar="DIR/",
               help="Write one SVG chart per body and an index.html to DIR instead of printing the events.")
 @click.option("--register", type=click.Path(exists=True, dir_okay=False), metavar="FILE.csv",
-              help="Official identifiers of bodies (CSV: identifier, name[, kind, aliases]), given as body_id.")
+              help="Official identifiers of bodies (CSV: identifier, name[, kind, aliases]), given as body_id "
+              "(default: the registers shipped, the Ofsted URNs of English local authorities).")
 def timeline_command(records: tuple[str, ...], as_csv: bool, body: str | None, chart_dir: str | None,
                      register: str | None) -> None:
     """One event per rated body and verdict, from RECORDS: JSON Lines files, folders of JSON records, or a

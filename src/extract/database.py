@@ -235,12 +235,11 @@ class DatabaseSink:
 
     def commit(self) -> None:
         """Rebuild the timeline from every article, then checkpoint so all of it is in the database file."""
-        from extract.timeline import build_timeline
-        from extract.timeline.inputs import links_in_texts
+        from extract.timeline import events_of
 
         try:
             records = [json.loads(text) for (text,) in self.db.execute("SELECT record FROM articles ORDER BY source")]
-            events = build_timeline(records, links_in_texts(records))  # as `extract timeline FILE.db` gives them
+            events = events_of(records)  # as `extract timeline FILE.db` gives them
             write_events(self.db, (event.as_dict() for event in events))
             self.db.execute("PRAGMA wal_checkpoint(FULL)")
         except sqlite3.Error as err:

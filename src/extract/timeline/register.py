@@ -2,14 +2,17 @@
 authorities. A register is a CSV file with the columns `identifier` and `name`, and optionally `kind` (default: the
 kind its name reads as) and `aliases` (other names, separated by '|'). A body gets the identifier of the one entry
 whose name or alias reads as the same kind and core as one of the body's names; none when no entry or several do.
-No register is shipped: see README.md ("Official identifiers") for building one from a public source."""
+`models/timeline/registers/*.csv` are the registers shipped (see the README there for their sources and licences),
+used when no other is given."""
 
 from __future__ import annotations
 
 import csv
 import dataclasses
+from functools import cache
 from pathlib import Path
 
+from extract.resources import models_dir
 from extract.timeline.bodies import read_name
 from extract.timeline.events import Event
 
@@ -40,6 +43,16 @@ def read_register(path: Path) -> dict[tuple[str, str], set[str]]:
     except (OSError, UnicodeDecodeError, csv.Error) as err:
         raise RegisterError(f"{path}: cannot read the register ({err})") from err
     return entries
+
+
+@cache
+def default_register() -> dict[tuple[str, str], set[str]]:
+    """The registers shipped in models/timeline/registers/, together."""
+    merged: dict[tuple[str, str], set[str]] = {}
+    for path in sorted((models_dir() / "timeline" / "registers").glob("*.csv")):
+        for key, identifiers in read_register(path).items():
+            merged.setdefault(key, set()).update(identifiers)
+    return merged
 
 
 def identify(events: list[Event], register: dict[tuple[str, str], set[str]]) -> list[Event]:
