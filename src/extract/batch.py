@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from extract import __version__
+from extract.database import DatabaseSink, sources_in_database
 from extract.inputs import MAX_BYTES, STDIN, display_name, iter_sources, one_line
 from extract.resources import data_fingerprint, default_model, model_version
 from extract.sink import DirSink, FileSink, StdoutSink, sources_in
@@ -36,6 +37,9 @@ from extract.workers import (  # noqa: F401  (re-exported for scripts and tests)
 __all__ = ["RunRefused", "Settings", "StateError", "Summary", "WorkerSetupError", "fingerprint", "run"]
 
 
+Sink = FileSink | DirSink | StdoutSink | DatabaseSink
+
+
 class RunRefused(ValueError):
     """The command line asks for something unsafe (an output that is one of the inputs): a usage error."""
 
@@ -47,6 +51,7 @@ class Settings:
     paths: tuple[str, ...]
     output: Path | None = None
     output_dir: Path | None = None
+    database: Path | None = None  # -o FILE.db: an SQLite database (extract.database)
     pretty: bool = False
     published: str | None = None
     model: str | None = None
@@ -80,8 +85,8 @@ def fingerprint(settings: Settings) -> str:
 
 def output_options(settings: Settings) -> str:
     """What else shapes a record and where it went: a change of any of these redoes the input."""
-    if settings.output is not None:
-        target = str(settings.output.resolve())
+    if settings.output is not None or settings.database is not None:
+        target = str((settings.output or settings.database).resolve())  # type: ignore[union-attr]
     elif settings.output_dir is not None:
         target = str(settings.output_dir.resolve()) + os.sep
     else:
@@ -145,10 +150,13 @@ def _gather(settings: Settings, state: State | None, kept: Callable[[Entry], boo
 
 
 def _refuse_overwrites(settings: Settings, protected: set[Path]) -> None:
-    for given, label in ((settings.output, "-o"), (settings.state, "--state")):
+    for given, label in ((settings.output, "-o"), (settings.database, "-o"), (settings.state, "--state")):
         if given is not None and _resolved(given) in protected:
             raise RunRefused(f"{label} {one_line(str(given))} is one of the inputs: refusing to overwrite it")
     if settings.output is not None and settings.state is not None and _resolved(settings.output) == _resolved(
+            settings.state):
+        raise RunRefused("-o and --state name the same file")
+    if settings.database is not None and settings.state is not None and _resolved(settings.database) == _resolved(
             settings.state):
         raise RunRefused("-o and --state name the same file")
 
@@ -157,14 +165,19 @@ def run(settings: Settings, report: Callable[[str], None], progress: Callable[[i
         on_total: Callable[[int], None] | None = None) -> Summary:
     """Process every input of `settings`; `report` gets one line per failed file, `progress` counts articles."""
     summary = Summary()
-    to_file = settings.output is not None
+    to_file = settings.output is not None or settings.database is not None  # the state waits for the output
     state = State(settings.state, fingerprint(settings), output_options(settings), deferred=to_file) \
         if settings.state else None
     try:
         in_file: set[str] | None = None
+        in_database: set[str] | None = None
 
         def kept(entry: Entry) -> bool:  # is the record of a skipped input still where it was written?
-            nonlocal in_file
+            nonlocal in_file, in_database
+            if settings.database is not None:
+                if in_database is None:
+                    in_database = sources_in_database(settings.database)
+                return entry.path in in_database
             if settings.output is not None:
                 if in_file is None:
                     in_file = sources_in(settings.output)
@@ -178,7 +191,9 @@ def run(settings: Settings, report: Callable[[str], None], progress: Callable[[i
         if on_total:
             on_total(len(work))
         if settings.output is not None:
-            sink: FileSink | DirSink | StdoutSink = FileSink(settings.output, carry=state is not None)
+            sink: Sink = FileSink(settings.output, carry=state is not None)
+        elif settings.database is not None:
+            sink = DatabaseSink(settings.database)
         elif settings.output_dir is not None:
             sink = DirSink(settings.output_dir, state.outputs() if state else {}, protected)
         else:
@@ -200,7 +215,7 @@ def run(settings: Settings, report: Callable[[str], None], progress: Callable[[i
     return summary
 
 
-def _feed(settings: Settings, work: list[Item], sink: FileSink | DirSink | StdoutSink, state: State | None,
+def _feed(settings: Settings, work: list[Item], sink: Sink, state: State | None,
           summary: Summary, report: Callable[[str], None], progress: Callable[[int], None] | None) -> None:
     init_args = (settings.model, settings.patterns, settings.published, settings.pretty)
     with _StopFlag() as stop:

@@ -14,6 +14,7 @@ import click
 
 from extract import __version__
 from extract.batch import RunRefused, Settings, StateError, WorkerSetupError, default_jobs, run
+from extract.database import is_database_path
 from extract.inputs import one_line
 from extract.patterns import PatternError, read_patterns
 
@@ -91,33 +92,36 @@ def _model(ctx: click.Context, param: click.Parameter, value: str | None) -> str
     return value
 
 
-def _targets(output: str | None, pretty: bool, state: str | None, paths: tuple[str, ...]) -> tuple[Path | None,
-                                                                                                   Path | None]:
-    """The output file or folder, refusing what cannot work or would overwrite an input (files inside
-    folders given as inputs are checked again by the run)."""
+def _targets(output: str | None, pretty: bool, state: str | None,
+             paths: tuple[str, ...]) -> tuple[Path | None, Path | None, Path | None]:
+    """The output file, folder or database (a FILE ending .db/.sqlite), refusing what cannot work or would
+    overwrite an input (files inside folders given as inputs are checked again by the run)."""
     given = {os.path.realpath(p) for p in paths if p != "-"}
     if state and os.path.realpath(state) in given:
         raise click.UsageError(f"--state {one_line(state)} is one of the inputs: refusing to overwrite it")
     if not output:
-        return None, None
+        return None, None, None
     if Path(output).is_dir() or output.endswith(("/", os.sep)):
-        return None, Path(output)
+        return None, Path(output), None
     target = Path(output)
+    database = is_database_path(output)
     if pretty:
-        raise click.UsageError("--pretty cannot be used with -o FILE: a JSON Lines file holds one record per line")
+        raise click.UsageError("--pretty cannot be used with -o FILE: " + (
+            "a database holds rows, not JSON text" if database else "a JSON Lines file holds one record per line"))
     if not (target.parent if str(target.parent) else Path(".")).is_dir():
         raise click.UsageError(f"-o {one_line(output)}: folder {one_line(str(target.parent))} does not exist")
     if os.path.realpath(target) in given:
         raise click.UsageError(f"-o {one_line(output)} is one of the inputs: refusing to overwrite it")
     if state and os.path.realpath(state) == os.path.realpath(target):
         raise click.UsageError("-o and --state name the same file")
-    return target, None
+    return (None, None, target) if database else (target, None, None)
 
 
 @main.command("run", epilog=EXAMPLES)
 @click.argument("paths", nargs=-1, required=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=True, writable=True),
-              help="Write to FILE (JSON Lines, appears whole at the end) or, for an existing folder or a path "
+              help="Write to FILE (JSON Lines, appears whole at the end), to an SQLite database (FILE ending .db or "
+              ".sqlite: one table per kind of element, updated in place) or, for an existing folder or a path "
               "ending in '/', one <name>.json per article.")
 @click.option("--pretty", is_flag=True, help="Indent the JSON.")
 @click.option("--published", callback=_published, metavar="YYYY-MM-DD",
@@ -134,10 +138,10 @@ def _targets(output: str | None, pretty: bool, state: str | None, paths: tuple[s
 def run_command(paths: tuple[str, ...], output: str | None, pretty: bool, published: str | None, model: str | None,
                 patterns: tuple[Path, ...], jobs: int, state: str | None, quiet: bool, verbose: bool) -> None:
     """Extract one record per article from PATHS: files, folders (their *.txt, recursively) or - for stdin."""
-    output_file, output_dir = _targets(output, pretty, state, paths)
+    output_file, output_dir, database = _targets(output, pretty, state, paths)
     settings = Settings(
         paths=paths, output=output_file, output_dir=output_dir, pretty=pretty, published=published, model=model,
-        patterns=patterns, jobs=jobs, state=Path(state) if state else None,
+        database=database, patterns=patterns, jobs=jobs, state=Path(state) if state else None,
     )
 
     def report(line: str) -> None:
@@ -242,3 +246,42 @@ def view_command(paths: tuple[str, ...], output: str, published: str | None, mod
         raise click.ClickException(one_line(f"{str(err.filename) + ': ' if err.filename else ''}"
                                             f"{err.strerror or err}")) from err
     sys.exit(code)
+
+
+@main.command("timeline")
+@click.argument("records", nargs=-1, required=True)
+@click.option("--csv", "as_csv", is_flag=True, help="CSV instead of JSON Lines.")
+@click.option("--body", metavar="NAME", help="Only the bodies NAME names (fuzzy: 'Eastmarsh' finds its council).")
+@click.option("--chart", "chart_dir", type=click.Path(file_okay=False), metavar="DIR/",
+              help="Write one SVG chart per body and an index.html to DIR instead of printing the events.")
+@click.option("--register", type=click.Path(exists=True, dir_okay=False), metavar="FILE.csv",
+              help="Official identifiers of bodies (CSV: identifier, name[, kind, aliases]), given as body_id "
+              "(default: the registers shipped, the Ofsted URNs of English local authorities).")
+def timeline_command(records: tuple[str, ...], as_csv: bool, body: str | None, chart_dir: str | None,
+                     register: str | None) -> None:
+    """One event per rated body and verdict, from RECORDS: JSON Lines files, folders of JSON records, or a
+    database written by `extract -o FILE.db`. The same verdict reported by several articles (or a report and the
+    articles about it) is one event with every source; the names of one body are merged.
+
+    \b
+    Examples:
+      extract timeline records.jsonl > events.jsonl
+      extract timeline records.db --body Eastmarsh --csv
+      extract timeline records/ --chart charts/
+    """
+    from extract.timeline import timeline_of
+
+    try:
+        events = timeline_of(records, body, Path(register) if register else None)
+    except (ValueError, OSError) as err:  # RecordsError, RegisterError
+        raise click.ClickException(one_line(str(err))) from err
+    if chart_dir:
+        from extract.timeline.chart import write_charts
+
+        drawn = write_charts(events, Path(chart_dir))
+        click.echo(f"extract: {drawn} charts and index.html in {one_line(chart_dir)}", err=True)
+        return
+    from extract.timeline.output import csv_lines, json_lines
+
+    for line in (csv_lines if as_csv else json_lines)(events):
+        click.echo(line)
