@@ -67,6 +67,9 @@ def name_date(pdf_name: str) -> dt.date | None:
     return None
 
 
+INSPECTION_LEAD = 120  # days from an inspection's last day to its report's publication, at most (Ofsted: ~50-90)
+
+
 @dataclass
 class GoldReport:
     """One report's overall judgement and the span of its dates."""
@@ -102,6 +105,11 @@ def gold_sequences(csv_paths: list[Path], reports_dir: Path | None) -> dict[str,
                     dates.append(named)
                 if not dates:
                     continue
+                if not any(row.get(k) for k in ("inspection_start_date", "inspection_start")):
+                    # the row lacks the inspection's dates, which the report prints and a verdict is dated by
+                    # when the report prints no publication date: the visit ends at most INSPECTION_LEAD days
+                    # before publication
+                    dates.append(max(dates) - dt.timedelta(days=INSPECTION_LEAD))
                 out[folder].append(GoldReport(report, g, min(dates), max(dates)))
     for reports in out.values():
         reports.sort(key=lambda r: (r.first, r.last))

@@ -36,11 +36,8 @@ def registered_name(name: str) -> str | None:
 
 
 def authority_name(name: str) -> str:
-    """The name to give a rated authority: the text's own words when they hold the registered name
-    ("Staffordshire County Council"), else the registered name ("Hull" -> "Kingston upon Hull")."""
+    """The name to give an inspected authority: its registered name when the register knows it ("Hull
+    City Council" -> "Kingston upon Hull"), so one authority has one name across reports and years; else
+    the text's own words."""
     words = " ".join(name.split())
-    registered = registered_name(words)
-    if registered is None:
-        return words
-    said = set(_key(words).split()) | set(words.lower().split())
-    return words if all(w in said for w in _key(registered).split()) else registered
+    return registered_name(words) or words
