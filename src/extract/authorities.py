@@ -1,14 +1,17 @@
-"""The register of English local authorities (models/bodies/english_local_authorities.txt): a name as a
-text gives it ("Hull", "Nottingham City Council", "the City of London") to the authority's registered
-name, so the same authority is named the same way across reports and years."""
+"""The register of English local authorities (models/timeline/registers/ofsted_local_authorities.csv, also
+the timeline's source of Ofsted URNs): a name as a text gives it ("Hull", "Nottingham City Council", "the
+City of London") to the authority's registered name, so the same authority is named the same way across
+reports and years."""
 
 from __future__ import annotations
 
+import csv
 import re
 from functools import cache
 
-from extract.resources import read_list
+from extract.resources import models_dir
 
+REGISTER = ("timeline", "registers", "ofsted_local_authorities.csv")
 _GENERIC = re.compile(
     r"\b(?:the|council|county|city(?: of)?|borough|royal|metropolitan|district|local authority|"
     r"children['’]s services|of)\b"
@@ -20,13 +23,19 @@ def _key(name: str) -> str:
     return " ".join(_GENERIC.sub(" ", lowered).replace(",", " ").split())
 
 
+def _display(name: str) -> str:
+    """A register's "Bristol, City of" as a text would name it."""
+    return re.sub(r",\s*(?:City|County) of$", "", name)
+
+
 @cache
 def _register() -> dict[str, str]:
     names: dict[str, str] = {}
-    for line in read_list("bodies/english_local_authorities.txt"):
-        forms = [form.strip() for form in line.split("|")]
-        for form in forms:
-            names.setdefault(_key(form), forms[0])
+    with open(models_dir().joinpath(*REGISTER), newline="", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            forms = [row["name"], *(a for a in (row.get("aliases") or "").split("|") if a.strip())]
+            for form in forms:
+                names.setdefault(_key(form), _display(row["name"]))
     return names
 
 

@@ -49,18 +49,23 @@ def build_record(article: layout.Article, doc: Doc, options: Options = Options()
     ctx.officials = officials.extract_officials(ctx)
     found_quotes = quotes.extract_quotes(ctx)
     found_findings = findings.extract_findings(ctx)
-    report = article.report
-    if report is None:
-        found_ratings = ratings.extract_ratings(ctx)
-    else:  # a report states its own verdicts; grade words in its prose are not verdicts
-        found_ratings = list(report.ratings)
-        ctx.dates = report.dates(ctx.dates)
-        ctx.officials = report.officials(ctx.officials)
-        found_findings = report.findings(found_findings, article.text)
+    found_ratings = ratings.extract_ratings(ctx) if article.report is None else []
     if published is None and NO_PUBLISHED_WARNING not in ctx.warnings:
         ctx.warnings.append(NO_PUBLISHED_WARNING)
-    return _record(article, options, published, ctx.warnings, ratings=found_ratings, dates=ctx.dates,
-                   officials=ctx.officials, findings=found_findings, quotes=found_quotes)
+    found = _as_report(article, {"ratings": found_ratings, "dates": ctx.dates, "officials": ctx.officials,
+                                 "findings": found_findings, "quotes": found_quotes})
+    return _record(article, options, published, ctx.warnings, **found)
+
+
+def _as_report(article: layout.Article, found: dict[str, list]) -> dict[str, list]:
+    """An inspection report's own elements in place of the rules' guesses: its verdicts come from its
+    judgement table and the sentences that state them, never from grade words in its prose."""
+    report = article.report
+    if report is None:
+        return found
+    return {**found, "ratings": list(report.ratings), "dates": report.dates(found["dates"]),
+            "officials": report.officials(found["officials"]),
+            "findings": report.findings(found["findings"], article.text)}
 
 
 def _record(article: layout.Article, options: Options, published: str | None, warnings: list[str],
@@ -112,8 +117,8 @@ def build_in_sections(article: layout.Article, nlp: Language, options: Options =
         offset = end
     warnings = list(dict.fromkeys(article.warnings + (merged.warnings if merged else [])))
     fields = ("ratings", "dates", "officials", "findings", "quotes")
-    found = {key: getattr(merged, key) for key in fields} if merged else {}
-    return _record(article, options, published, warnings, **found)
+    found = {key: getattr(merged, key) if merged else [] for key in fields}
+    return _record(article, options, published, warnings, **_as_report(article, found))
 
 
 def _shift_spans(obj, offset: int):
