@@ -18,12 +18,13 @@ from extract.resources import models_dir, read_jsonl
 
 # A bullet mark, then the item. Dashes and stars only with a space after them, so "-5%" or "*Note" is not one.
 _ITEM = re.compile(
-    r"[ \t\u00a0]*(?P<mark>[•·▪◦●‣∙■□◼◾▸➢►✓✔\uf0a7\uf0b7\uf0ae\uf0d8\uf0fc]|[-–—*](?=[ \t])"
+    r"[ \t\u00a0]*(?P<mark>[•·▪◦●‣∙■□◼◾▸➢►✓✔\uf020-\uf0ff]|[-–—*](?=[ \t])"
     r"|\(?\d{1,2}[.)](?=[ \t])|\([a-z]\)|[a-z]\)(?=[ \t]))"
     r"[ \t\u00a0]*(?P<item>\S[^\r\n]*?)[ \t\u00a0]*$"
 )
 _SENTENCE = re.compile(r"[^.!?]*(?:[.!?]+[”\"’')]*|$)")
-STRONG_MARKS = set("•·▪◦●‣∙■□◼◾▸➢►✓✔\uf0a7\uf0b7\uf0ae\uf0d8\uf0fc")  # the last five: Symbol-font bullets
+# with the private-use characters U+F020-U+F0FF: what PDF text gives for bullets set in Symbol or Wingdings
+STRONG_MARKS = set("•·▪◦●‣∙■□◼◾▸➢►✓✔") | {chr(c) for c in range(0xF020, 0xF100)}
 KINDS = ("recommendation", "finding", "strength")
 
 
