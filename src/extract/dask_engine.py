@@ -1,0 +1,247 @@
+"""The Dask engine: the same run on a Dask distributed cluster, behind the same seam as the process pool.
+
+`results` has the contract of `workers.results`: outcomes in input order, feeding stops when `stopped()`
+is true, what is in flight is finished. So `batch.run`, the sinks and the state do not know which engine
+ran: the client (this process) decides what to skip, orders the outcomes, writes and records them.
+
+Why it is built this way:
+
+- Each worker loads the pipeline once. A `WorkerPlugin` loads it when the worker joins (and again on a
+  worker the nanny restarts), in a thread so the worker's event loop keeps answering heartbeats. Each task
+  checks that the loaded pipeline is the one its run asked for (`workers.init_worker` keeps it cached), so
+  two runs with different options sharing a cluster still get the right model, at the price of a reload.
+- Tasks are chunks of articles, sized as for the pool (up to `workers.CHUNK`): ~0.5 s of compute per
+  task against a few milliseconds of scheduling.
+- Inputs are read where the tasks run, from the paths the client found (made absolute), so the workers
+  must see the same file system at the same paths. Only stdin's bytes travel with a task. Pattern files
+  travel as their bytes (workers need not have them); a `--model` folder must exist on every worker.
+- A worker that dies is the scheduler's business: it reruns the tasks the worker held on another one, so a
+  chunk is retried and its outcomes reach the client once. A chunk the scheduler gives up on
+  (`KilledWorker`: it was on workers that died `distributed.scheduler.allowed-failures` times) is retried
+  input by input, and only an input that kills workers on its own is reported (`workers.WORKER_DIED`).
+- At most a few chunks per worker are submitted ahead of the one the client waits for, so memory on the
+  client and the scheduler stays flat however many files there are.
+
+dask is an optional dependency (`pip install 'extract[dask]'`): only this module imports it, and only
+`batch` imports this module, when a run asks for the Dask engine.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import logging
+import os
+import tempfile
+import threading
+from collections import deque
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from extract.workers import (
+    CHUNK,
+    WORKER_DIED,
+    Item,
+    Outcome,
+    WorkerSetupError,
+    _chunks,
+    _worker,
+    init_worker,
+    process_chunk,
+)
+
+try:
+    import distributed
+    from distributed import Client, LocalCluster, WorkerPlugin
+    from distributed.scheduler import KilledWorker
+except ImportError as err:  # pragma: no cover - checked by a test without dask
+    raise WorkerSetupError("the Dask engine needs dask: pip install 'extract[dask]'") from err
+
+PLUGIN = "extract-pipeline"
+AHEAD = 3  # chunks submitted per worker thread beyond the one being computed: none waits for work
+CONNECT_TIMEOUT = 30  # seconds to reach a scheduler and to see its first worker
+
+# A run's pipeline on the worker side: (model, ((pattern file name, its bytes), ...), published, pretty).
+RemoteArgs = tuple[str | None, tuple[tuple[str, bytes], ...], str | None, bool]
+
+_lock = threading.Lock()  # one chunk at a time per worker process: a pipeline is not shared by threads
+
+
+class ClusterError(WorkerSetupError):
+    """The cluster cannot be reached or went away: the run stops with this one-line message."""
+
+
+def remote_args(init_args: tuple) -> RemoteArgs:
+    """`init_worker`'s arguments as a worker elsewhere can use them: pattern files as their bytes."""
+    model, patterns, published, pretty = init_args
+    return model, tuple((Path(p).name, Path(p).read_bytes()) for p in patterns), published, pretty
+
+
+def _local_patterns(patterns: tuple[tuple[str, bytes], ...]) -> tuple[Path, ...]:
+    """The shipped pattern files written once on this machine, named by their content: the same bytes give
+    the same path and modification time, so the cached pipeline is found again by the next task."""
+    if not patterns:
+        return ()
+    folder = Path(tempfile.gettempdir()) / f"extract-patterns-{os.getuid() if hasattr(os, 'getuid') else 0}"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    paths = []
+    for name, data in patterns:
+        path = folder / f"{hashlib.sha256(data).hexdigest()[:24]}-{Path(name).stem[:40]}.jsonl"
+        if not path.is_file() or path.read_bytes() != data:
+            spool = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            spool.write_bytes(data)
+            os.replace(spool, path)
+        paths.append(path)
+    return tuple(paths)
+
+
+def prepare_worker(args: RemoteArgs) -> None:
+    """Load (or find already loaded) the run's pipeline in this worker process."""
+    model, patterns, published, pretty = args
+    init_worker(model, _local_patterns(patterns), published, pretty, ignore_signals=False)
+
+
+def run_chunk(items: list[Item], args: RemoteArgs) -> list[Outcome]:
+    """The task: one chunk of articles, read and extracted on the worker (see `workers.process_chunk`)."""
+    with _lock:
+        prepare_worker(args)
+        return process_chunk(items)
+
+
+def _noop(items: list[Item], args: RemoteArgs) -> list[Outcome]:
+    """A task that does no work, for measuring what a round trip through the scheduler costs."""
+    return [Outcome(item.source, record="{}") for item in items]
+
+
+class PipelinePlugin(WorkerPlugin):
+    """Loads the run's pipeline on every worker, once, as it joins (restarted workers included)."""
+
+    name = PLUGIN
+
+    def __init__(self, args: RemoteArgs) -> None:
+        self.args = args
+
+    async def setup(self, worker) -> None:
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(None, self._load)  # the event loop keeps serving heartbeats meanwhile
+
+    def _load(self) -> None:
+        with _lock:
+            prepare_worker(self.args)
+
+    def teardown(self, worker) -> None:
+        """The run is over: a shared cluster's workers give the model's memory back."""
+        with _lock:
+            _worker.clear()
+
+
+@contextlib.contextmanager
+def connect(scheduler: str | None, jobs: int) -> Iterator[Client]:
+    """A client of the scheduler at `scheduler`, or of a local cluster of `jobs` single-threaded worker
+    processes (listening on 127.0.0.1 only, no dashboard) that lives as long as the run."""
+    quiet = logging.ERROR  # stderr is for the run's own messages: no dask INFO/WARNING lines
+    for name in ("distributed", "distributed.nanny", "distributed.scheduler", "distributed.worker",
+                 "distributed.core", "distributed.client"):
+        logging.getLogger(name).setLevel(quiet)
+    cluster = None
+    try:
+        if scheduler is None:
+            cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                   dashboard_address=None, silence_logs=quiet)
+            client = Client(cluster, set_as_default=False)
+        else:
+            client = Client(scheduler, timeout=CONNECT_TIMEOUT, set_as_default=False)
+    except (OSError, TimeoutError) as err:
+        if cluster is not None:
+            cluster.close()
+        where = f"the Dask scheduler at {scheduler}" if scheduler else "a local Dask cluster"
+        raise ClusterError(f"cannot start or reach {where}: {type(err).__name__}: {err}".splitlines()[0]) from err
+    try:
+        yield client
+    finally:
+        with contextlib.suppress(Exception):
+            client.close(timeout=10)
+        if cluster is not None:
+            with contextlib.suppress(Exception):
+                cluster.close(timeout=10)
+
+
+def threads(client: Client) -> int:
+    """How many tasks the cluster runs at once (waiting for a first worker on a cluster still starting)."""
+    try:
+        client.wait_for_workers(1, timeout=CONNECT_TIMEOUT)
+    except TimeoutError as err:
+        raise ClusterError(f"the Dask cluster has no worker after {CONNECT_TIMEOUT} s") from err
+    try:
+        info = client.scheduler_info(n_workers=-1)  # every worker, not the first few
+    except TypeError:  # distributed before 2025: all of them by default
+        info = client.scheduler_info()
+    return max(1, sum(w.get("nthreads", 1) for w in info.get("workers", {}).values()))
+
+
+def results(work: list[Item], init_args: tuple, jobs: int, stopped: Callable[[], bool], batch_size: int = 32, *,
+            scheduler: str | None = None, task: Callable[[list[Item], RemoteArgs], list[Outcome]] = run_chunk,
+            ) -> Iterator[Outcome]:
+    """Outcomes in input order from a Dask cluster (`scheduler`'s address, or a local one of `jobs` workers).
+
+    Same contract as `workers.results`; `init_args` are `init_worker`'s (model, patterns, published,
+    pretty). `batch_size` is unused (chunks are sized per worker, as in the pool); `task` is replaceable
+    for measurements.
+    """
+    if not work:  # nothing new: no cluster, no model
+        return
+    args = remote_args(init_args)
+    # the workers read the files: relative paths mean nothing where they run
+    work = [Item(i.source, os.path.abspath(i.path), i.data) if i.path else i for i in work]
+    with connect(scheduler, jobs) as client:
+        slots = threads(client)
+        if task is run_chunk:
+            client.register_plugin(PipelinePlugin(args), name=PLUGIN)
+        try:
+            size = max(1, min(CHUNK, len(work) // (slots * 4) or 1))
+            yield from _ordered(client, deque(_chunks(work, size)), args, slots * (1 + AHEAD), stopped, task)
+        finally:
+            if task is run_chunk and scheduler is not None:
+                with contextlib.suppress(Exception):
+                    client.unregister_worker_plugin(PLUGIN)
+
+
+def _ordered(client: Client, pending: deque[list[Item]], args: RemoteArgs, limit: int, stopped: Callable[[], bool],
+             task: Callable) -> Iterator[Outcome]:
+    """Submit chunks with at most `limit` in flight, and yield their outcomes in input order."""
+    window: deque[tuple[distributed.Future, list[Item]]] = deque()
+    try:
+        while pending or window:
+            while pending and len(window) < limit and not stopped():
+                chunk = pending.popleft()
+                window.append((client.submit(task, chunk, args, pure=False), chunk))
+            if not window:
+                return
+            future, chunk = window[0]
+            try:
+                outcomes = future.result()
+            except KilledWorker:  # this chunk was on workers that died again and again
+                window.popleft()
+                if len(chunk) == 1:
+                    yield Outcome(chunk[0].source, error=WORKER_DIED)
+                else:  # each input gets a try of its own, ahead of the chunks after it
+                    window.extendleft(reversed([(client.submit(task, [item], args, pure=False), [item])
+                                                for item in chunk]))
+                continue
+            except WorkerSetupError:
+                raise
+            except (OSError, TimeoutError, distributed.client.FutureCancelledError) as err:
+                raise ClusterError(f"lost the Dask cluster: {type(err).__name__}: {err}".splitlines()[0]) from err
+            except Exception as err:  # the task itself failed: its inputs fail, the run goes on
+                window.popleft()
+                message = f"internal error: {type(err).__name__}: {err}".splitlines()[0]
+                for item in chunk:
+                    yield Outcome(item.source, error=message)
+                continue
+            window.popleft()
+            yield from outcomes
+    finally:
+        if window:
+            with contextlib.suppress(Exception):
+                client.cancel([future for future, _ in window])
