@@ -33,8 +33,10 @@ import contextlib
 import hashlib
 import logging
 import os
+import signal
 import tempfile
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -61,6 +63,9 @@ except ImportError as err:  # pragma: no cover - checked by a test without dask
 PLUGIN = "extract-pipeline"
 AHEAD = 3  # chunks submitted per worker thread beyond the one being computed: none waits for work
 CONNECT_TIMEOUT = 30  # seconds to reach a scheduler and to see its first worker
+NO_WORKER_LOCAL = 30  # seconds a local cluster may have no worker (a restart takes a few) before the run stops
+NO_WORKER_REMOTE = 600  # the same for a remote cluster, which may be scaling up from nothing
+POLL = 1.0  # seconds between checks that the cluster still has workers while a result is awaited
 
 # A run's pipeline on the worker side: (model, ((pattern file name, its bytes), ...), published, pretty).
 RemoteArgs = tuple[str | None, tuple[tuple[str, bytes], ...], str | None, bool]
@@ -136,6 +141,13 @@ class PipelinePlugin(WorkerPlugin):
             _worker.clear()
 
 
+def dask_setup(worker) -> None:
+    """The local cluster's worker preload: Ctrl-C reaches the whole process group, and a Dask worker takes it
+    for "shut down" (and is not restarted). The workers of a local cluster ignore it, as the pool's do, and
+    this process decides when to stop. Workers a user starts on other machines keep their own handling."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 @contextlib.contextmanager
 def connect(scheduler: str | None, jobs: int) -> Iterator[Client]:
     """A client of the scheduler at `scheduler`, or of a local cluster of `jobs` single-threaded worker
@@ -148,7 +160,8 @@ def connect(scheduler: str | None, jobs: int) -> Iterator[Client]:
     try:
         if scheduler is None:
             cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                   dashboard_address=None, silence_logs=quiet)
+                                   dashboard_address=None, scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+                                   silence_logs=quiet, preload=[__name__])
             client = Client(cluster, set_as_default=False)
         else:
             client = Client(scheduler, timeout=CONNECT_TIMEOUT, set_as_default=False)
@@ -175,7 +188,7 @@ def threads(client: Client) -> int:
         raise ClusterError(f"the Dask cluster has no worker after {CONNECT_TIMEOUT} s") from err
     try:
         info = client.scheduler_info(n_workers=-1)  # every worker, not the first few
-    except TypeError:  # distributed before 2025: all of them by default
+    except TypeError:  # distributed before 2025
         info = client.scheduler_info()
     return max(1, sum(w.get("nthreads", 1) for w in info.get("workers", {}).values()))
 
@@ -200,15 +213,41 @@ def results(work: list[Item], init_args: tuple, jobs: int, stopped: Callable[[],
             client.register_plugin(PipelinePlugin(args), name=PLUGIN)
         try:
             size = max(1, min(CHUNK, len(work) // (slots * 4) or 1))
-            yield from _ordered(client, deque(_chunks(work, size)), args, slots * (1 + AHEAD), stopped, task)
+            patience = NO_WORKER_REMOTE if scheduler else NO_WORKER_LOCAL
+            yield from _ordered(client, deque(_chunks(work, size)), args, slots * (1 + AHEAD), stopped, task, patience)
         finally:
             if task is run_chunk and scheduler is not None:
                 with contextlib.suppress(Exception):
                     client.unregister_worker_plugin(PLUGIN)
 
 
+def _result(client: Client, future: distributed.Future, patience: float) -> list[Outcome]:
+    """The future's result, waiting as long as the cluster has workers; after `patience` seconds without
+    any (a local cluster's workers that will not come back, a remote cluster scaled to nothing) the run
+    stops instead of hanging."""
+    alone_since = None
+    while True:
+        try:
+            return future.result(timeout=POLL)
+        except distributed.TimeoutError:
+            pass
+        if _nworkers(client):
+            alone_since = None
+        elif alone_since is None:
+            alone_since = time.monotonic()
+        elif time.monotonic() - alone_since > patience:
+            raise ClusterError(f"the Dask cluster has had no worker for {patience:.0f} s")
+
+
+def _nworkers(client: Client) -> int:
+    try:
+        return len(client.scheduler_info(n_workers=-1).get("workers", {}))
+    except TypeError:  # distributed before 2025
+        return len(client.scheduler_info().get("workers", {}))
+
+
 def _ordered(client: Client, pending: deque[list[Item]], args: RemoteArgs, limit: int, stopped: Callable[[], bool],
-             task: Callable) -> Iterator[Outcome]:
+             task: Callable, patience: float) -> Iterator[Outcome]:
     """Submit chunks with at most `limit` in flight, and yield their outcomes in input order."""
     window: deque[tuple[distributed.Future, list[Item]]] = deque()
     try:
@@ -220,7 +259,7 @@ def _ordered(client: Client, pending: deque[list[Item]], args: RemoteArgs, limit
                 return
             future, chunk = window[0]
             try:
-                outcomes = future.result()
+                outcomes = _result(client, future, patience)
             except KilledWorker:  # this chunk was on workers that died again and again
                 window.popleft()
                 if len(chunk) == 1:
