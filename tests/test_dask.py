@@ -6,6 +6,7 @@ these tests are skipped without it, except in CI (which installs `.[test,dask]`)
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -25,9 +26,10 @@ DEV = sorted((ROOT.parent / "shared" / "corpus" / "dev").glob("*.txt"))
 BLOCK_DASK = "import sys; sys.modules['dask'] = sys.modules['distributed'] = None; "
 
 
-def _extract(*args: str, prelude: str = "") -> subprocess.CompletedProcess:
+def _extract(*args: str, prelude: str = "", quiet: bool = True) -> subprocess.CompletedProcess:
     code = f"{prelude}from extract.cli import main; main()"
-    return subprocess.run([sys.executable, "-c", code, "-q", *args], cwd=ROOT, capture_output=True, timeout=120)
+    return subprocess.run([sys.executable, "-c", code, *(["-q"] if quiet else []), *args], cwd=ROOT,
+                          capture_output=True, timeout=120)
 
 
 def test_local_dask_cluster_gives_the_records_of_the_process_pool_byte_for_byte(tmp_path):
@@ -103,6 +105,46 @@ def test_a_worker_killed_mid_run_loses_and_duplicates_nothing(cluster):
     assert [o.source for o in outcomes] == [item.source for item in work]  # in input order
     assert not [o.error for o in outcomes if o.error]
     assert [o.record for o in outcomes] == [o.record for o in expected]
+
+
+def test_pattern_files_and_stdin_travel_with_the_tasks(cluster, tmp_path):
+    from extract import dask_engine
+
+    local, _ = cluster
+    extra = tmp_path / "roles.jsonl"
+    extra.write_text('{"label": "ROLE", "pattern": "warden of the ledgers"}\n', encoding="utf-8")
+    text = "Ledger news\n\nThe warden of the ledgers, Ada Fenwick, said the council had agreed.\n"
+    work = [Item("<stdin>", None, text.encode())]
+    runs = {}
+    for patterns in ((), (extra,)):
+        (outcome,) = dask_engine.results(work, (None, patterns, None, False), 2, lambda: False,
+                                         scheduler=local.scheduler_address)
+        runs[patterns] = json.loads(outcome.record)
+    assert runs[()]["officials"] == []
+    assert runs[(extra,)]["officials"][0]["name"] == "Ada Fenwick"
+    assert runs[(extra,)]["officials"][0]["roles"] == ["warden of the ledgers"]
+
+
+def test_state_and_output_folder_keep_their_meaning_on_a_scheduler(cluster, tmp_path):
+    import shutil
+
+    local, _ = cluster
+    articles = tmp_path / "articles"
+    shutil.copytree(ROOT / "samples", articles, ignore=shutil.ignore_patterns("gold"))
+    names = sorted(p.name for p in articles.glob("*.txt"))
+    args = ["-v", "--scheduler", local.scheduler_address, "--state", str(tmp_path / "seen.db"),
+            "-o", str(tmp_path / "records") + "/", str(articles)]
+    first = _extract(*args, quiet=False)
+    assert first.returncode == 0, first.stderr
+    assert sorted(p.name for p in (tmp_path / "records").glob("*.json")) == [n[:-4] + ".json" for n in names]
+    assert first.stderr.decode().splitlines()[-1] == f"extract: {len(names)} processed, 0 unchanged, 0 failed"
+    changed = articles / names[0]
+    changed.write_text(changed.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    again = _extract(*args, quiet=False)
+    assert again.returncode == 0, again.stderr
+    assert again.stderr.decode().splitlines()[-1] == f"extract: 1 processed, {len(names) - 1} unchanged, 0 failed"
+    record = json.loads((tmp_path / "records" / (names[0][:-4] + ".json")).read_text(encoding="utf-8"))
+    assert record["source"] == str(changed)
 
 
 def poison_task(items: list[Item], args: object) -> list[Outcome]:

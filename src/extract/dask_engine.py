@@ -29,10 +29,12 @@ dask is an optional dependency (`pip install 'extract[dask]'`): only this module
 from __future__ import annotations
 
 import asyncio
+import atexit
 import contextlib
 import hashlib
 import logging
 import os
+import shutil
 import signal
 import tempfile
 import threading
@@ -71,6 +73,7 @@ POLL = 1.0  # seconds between checks that the cluster still has workers while a 
 RemoteArgs = tuple[str | None, tuple[tuple[str, bytes], ...], str | None, bool]
 
 _lock = threading.Lock()  # one chunk at a time per worker process: a pipeline is not shared by threads
+_pattern_files: dict[str, Path] = {}  # a worker's copies of the run's pattern files, by their SHA-256
 
 
 class ClusterError(WorkerSetupError):
@@ -84,20 +87,20 @@ def remote_args(init_args: tuple) -> RemoteArgs:
 
 
 def _local_patterns(patterns: tuple[tuple[str, bytes], ...]) -> tuple[Path, ...]:
-    """The shipped pattern files written once on this machine, named by their content: the same bytes give
-    the same path and modification time, so the cached pipeline is found again by the next task."""
-    if not patterns:
-        return ()
-    folder = Path(tempfile.gettempdir()) / f"extract-patterns-{os.getuid() if hasattr(os, 'getuid') else 0}"
-    folder.mkdir(mode=0o700, exist_ok=True)
+    """The shipped pattern files, written once per worker process into a private folder and named by their
+    content: the same bytes give the same path and modification time, so each task finds the cached
+    pipeline again."""
     paths = []
     for name, data in patterns:
-        path = folder / f"{hashlib.sha256(data).hexdigest()[:24]}-{Path(name).stem[:40]}.jsonl"
-        if not path.is_file() or path.read_bytes() != data:
-            spool = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            spool.write_bytes(data)
-            os.replace(spool, path)
-        paths.append(path)
+        key = hashlib.sha256(data).hexdigest()
+        if key not in _pattern_files:
+            if "folder" not in _pattern_files:
+                _pattern_files["folder"] = folder = Path(tempfile.mkdtemp(prefix="extract-patterns-"))
+                atexit.register(shutil.rmtree, folder, ignore_errors=True)
+            path = _pattern_files["folder"] / f"{key[:24]}-{Path(name).stem[:40]}.jsonl"
+            path.write_bytes(data)
+            _pattern_files[key] = path
+        paths.append(_pattern_files[key])
     return tuple(paths)
 
 
@@ -221,16 +224,22 @@ def results(work: list[Item], init_args: tuple, jobs: int, stopped: Callable[[],
                     client.unregister_worker_plugin(PLUGIN)
 
 
-def _result(client: Client, future: distributed.Future, patience: float) -> list[Outcome]:
-    """The future's result, waiting as long as the cluster has workers; after `patience` seconds without
-    any (a local cluster's workers that will not come back, a remote cluster scaled to nothing) the run
-    stops instead of hanging."""
+def _settle(client: Client, futures: list[distributed.Future], patience: float) -> None:
+    """Wait until every future is done (a result or an error), as long as the cluster has workers; after
+    `patience` seconds without any (a local cluster's workers that will not come back, a remote cluster
+    scaled to nothing) the run stops instead of hanging."""
     alone_since = None
-    while True:
+    waiting = deque(futures)
+    while waiting:
         try:
-            return future.result(timeout=POLL)
-        except distributed.TimeoutError:
+            waiting[0].exception(timeout=POLL)  # returns once it is done, whether it failed or not
+            waiting.popleft()
+            continue
+        except TimeoutError:
             pass
+        except Exception:  # cancelled, or gone with the cluster: its `result` says which
+            waiting.popleft()
+            continue
         if _nworkers(client):
             alone_since = None
         elif alone_since is None:
@@ -248,29 +257,43 @@ def _nworkers(client: Client) -> int:
 
 def _ordered(client: Client, pending: deque[list[Item]], args: RemoteArgs, limit: int, stopped: Callable[[], bool],
              task: Callable, patience: float) -> Iterator[Outcome]:
-    """Submit chunks with at most `limit` in flight, and yield their outcomes in input order."""
-    window: deque[tuple[distributed.Future, list[Item]]] = deque()
+    """Submit chunks with at most `limit` in flight, and yield their outcomes in input order.
+
+    A task is given up (`KilledWorker`) when workers died while it was assigned to them, which blames the
+    tasks queued behind the one that killed them too. So a chunk given up is split into its inputs, and an
+    input given up is tried once more alone (everything else in flight settled first, nothing submitted
+    meanwhile); only an input given up alone is reported.
+    """
+    window: deque[tuple[distributed.Future, list[Item], bool]] = deque()  # (future, chunk, tried alone)
+
+    def submit(chunk: list[Item]) -> distributed.Future:
+        return client.submit(task, chunk, args, pure=False)
+
     try:
         while pending or window:
-            while pending and len(window) < limit and not stopped():
+            alone = any(tried_alone for _, _, tried_alone in window)
+            while pending and len(window) < limit and not stopped() and not alone:
                 chunk = pending.popleft()
-                window.append((client.submit(task, chunk, args, pure=False), chunk))
+                window.append((submit(chunk), chunk, False))
             if not window:
                 return
-            future, chunk = window[0]
+            future, chunk, tried_alone = window[0]
             try:
-                outcomes = _result(client, future, patience)
-            except KilledWorker:  # this chunk was on workers that died again and again
+                _settle(client, [future], patience)
+                outcomes = future.result()
+            except KilledWorker:
                 window.popleft()
-                if len(chunk) == 1:
+                if len(chunk) > 1:  # each input gets a try of its own, ahead of the chunks after it
+                    window.extendleft(reversed([(submit([item]), [item], False) for item in chunk]))
+                elif tried_alone:  # it kills workers on its own
                     yield Outcome(chunk[0].source, error=WORKER_DIED)
-                else:  # each input gets a try of its own, ahead of the chunks after it
-                    window.extendleft(reversed([(client.submit(task, [item], args, pure=False), [item])
-                                                for item in chunk]))
+                else:
+                    _settle(client, [f for f, _, _ in window], patience)
+                    window.appendleft((submit(chunk), chunk, True))
                 continue
             except WorkerSetupError:
                 raise
-            except (OSError, TimeoutError, distributed.client.FutureCancelledError) as err:
+            except (OSError, distributed.client.FutureCancelledError) as err:
                 raise ClusterError(f"lost the Dask cluster: {type(err).__name__}: {err}".splitlines()[0]) from err
             except Exception as err:  # the task itself failed: its inputs fail, the run goes on
                 window.popleft()
@@ -283,4 +306,4 @@ def _ordered(client: Client, pending: deque[list[Item]], args: RemoteArgs, limit
     finally:
         if window:
             with contextlib.suppress(Exception):
-                client.cancel([future for future, _ in window])
+                client.cancel([future for future, _, _ in window])
