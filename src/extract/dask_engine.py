@@ -17,8 +17,9 @@ Why it is built this way:
   travel as their bytes (workers need not have them); a `--model` folder must exist on every worker.
 - A worker that dies is the scheduler's business: it reruns the tasks the worker held on another one, so a
   chunk is retried and its outcomes reach the client once. A chunk the scheduler gives up on
-  (`KilledWorker`: it was on workers that died `distributed.scheduler.allowed-failures` times) is retried
-  input by input, and only an input that kills workers on its own is reported (`workers.WORKER_DIED`).
+  (`KilledWorker`: workers died while it was assigned to them more than
+  `distributed.scheduler.allowed-failures` times) is retried input by input, an input given up is tried
+  once more alone, and only an input that kills workers on its own is reported (`workers.WORKER_DIED`).
 - At most a few chunks per worker are submitted ahead of the one the client waits for, so memory on the
   client and the scheduler stays flat however many files there are.
 
