@@ -44,6 +44,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from extract.resources import default_model
 from extract.workers import (
     CHUNK,
     WORKER_DIED,
@@ -82,9 +83,11 @@ class ClusterError(WorkerSetupError):
 
 
 def remote_args(init_args: tuple) -> RemoteArgs:
-    """`init_worker`'s arguments as a worker elsewhere can use them: pattern files as their bytes."""
+    """`init_worker`'s arguments as a worker elsewhere can use them: pattern files as their bytes, and the
+    model named as this process resolves the default (the one `--state` records), not as each worker would."""
     model, patterns, published, pretty = init_args
-    return model, tuple((Path(p).name, Path(p).read_bytes()) for p in patterns), published, pretty
+    return (model or default_model(), tuple((Path(p).name, Path(p).read_bytes()) for p in patterns), published,
+            pretty)
 
 
 def _local_patterns(patterns: tuple[tuple[str, bytes], ...]) -> tuple[Path, ...]:
