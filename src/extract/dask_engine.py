@@ -159,7 +159,7 @@ def dask_setup(worker) -> None:
 def connect(scheduler: str | None, jobs: int) -> Iterator[Client]:
     """A client of the scheduler at `scheduler`, or of a local cluster of `jobs` single-threaded worker
     processes (listening on 127.0.0.1 only, no dashboard) that lives as long as the run."""
-    quiet = logging.ERROR  # stderr is for the run's own messages: no dask INFO/WARNING lines
+    quiet = logging.CRITICAL  # stderr is for the run's own one-line messages, not dask's logs
     for name in ("distributed", "distributed.nanny", "distributed.scheduler", "distributed.worker",
                  "distributed.core", "distributed.client"):
         logging.getLogger(name).setLevel(quiet)
