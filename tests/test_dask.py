@@ -58,6 +58,14 @@ def test_without_dask_the_plain_install_never_imports_it_and_asking_for_it_is_on
         "Error: the Dask engine needs dask: pip install 'extract[dask]'"]
 
 
+def test_a_scheduler_that_cannot_be_used_is_one_line_and_exit_1():
+    done = _extract("--scheduler", "no-port-here", "samples/")
+    assert done.returncode == 1 and done.stdout == b""
+    assert done.stderr.decode().splitlines() == [
+        "Error: cannot start or reach the Dask scheduler at no-port-here: ValueError: missing port number in "
+        "address 'no-port-here'"]
+
+
 # --- on a cluster the tests start: 2 single-threaded worker processes ----------------------------------
 
 

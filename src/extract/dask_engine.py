@@ -59,6 +59,7 @@ from extract.workers import (
 
 try:
     import distributed
+    import distributed.comm
     from distributed import Client, LocalCluster, WorkerPlugin
     from distributed.scheduler import KilledWorker
 except ImportError as err:  # pragma: no cover - checked by a test without dask
@@ -171,8 +172,11 @@ def connect(scheduler: str | None, jobs: int) -> Iterator[Client]:
                                    silence_logs=quiet, preload=[__name__])
             client = Client(cluster, set_as_default=False)
         else:
+            # a malformed or unknown address is refused here: a Client that fails to start on one hangs the
+            # interpreter's exit for a minute, closing itself
+            distributed.comm.resolve_address(scheduler)
             client = Client(scheduler, timeout=CONNECT_TIMEOUT, set_as_default=False)
-    except (OSError, TimeoutError) as err:
+    except (OSError, TimeoutError, ValueError, RuntimeError) as err:
         if cluster is not None:
             cluster.close()
         where = f"the Dask scheduler at {scheduler}" if scheduler else "a local Dask cluster"
