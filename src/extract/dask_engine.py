@@ -197,11 +197,7 @@ def threads(client: Client) -> int:
         client.wait_for_workers(1, timeout=CONNECT_TIMEOUT)
     except TimeoutError as err:
         raise ClusterError(f"the Dask cluster has no worker after {CONNECT_TIMEOUT} s") from err
-    try:
-        info = client.scheduler_info(n_workers=-1)  # every worker, not the first few
-    except TypeError:  # distributed before 2025
-        info = client.scheduler_info()
-    return max(1, sum(w.get("nthreads", 1) for w in info.get("workers", {}).values()))
+    return max(1, sum(w.get("nthreads", 1) for w in _workers_info(client).values()))
 
 
 def results(work: list[Item], init_args: tuple, jobs: int, stopped: Callable[[], bool], batch_size: int = 32, *,
@@ -257,10 +253,15 @@ def _settle(client: Client, futures: list[distributed.Future], patience: float) 
 
 
 def _nworkers(client: Client) -> int:
+    return len(_workers_info(client))
+
+
+def _workers_info(client: Client) -> dict:
     try:
-        return len(client.scheduler_info(n_workers=-1).get("workers", {}))
+        info = client.scheduler_info(n_workers=-1)  # every worker, not the first few
     except TypeError:  # distributed before 2025
-        return len(client.scheduler_info().get("workers", {}))
+        info = client.scheduler_info()
+    return info.get("workers", {})
 
 
 def _ordered(client: Client, pending: deque[list[Item]], args: RemoteArgs, limit: int, stopped: Callable[[], bool],
