@@ -1,6 +1,6 @@
 """Kill `extract` runs at random moments and count what the batch contract promises never happens.
 
-Usage: python benchmarks/kill_runs.py [--kills 20] [--files 600] [--jobs 2] [--seed 1]
+Usage: python benchmarks/kill_runs.py [--kills 20] [--files 600] [--jobs 2] [--seed 1] [--engine dask]
 
 Half the kills go to runs writing `-o DIR/`, half to runs writing `-o FILE`, both with `--state`. Before
 each run a quarter of the inputs are changed (so every run has work), then the run gets a SIGKILL of
@@ -39,6 +39,7 @@ CORPUS = ROOT.parent / "shared" / "corpus" / "bench" / "bbc"
 DEBUG = bool(os.environ.get("KILL_RUNS_DEBUG"))  # runs print their stacks when they hang
 LAUNCH = ["-c", "import faulthandler, signal; faulthandler.register(signal.SIGUSR1, all_threads=True); "
           "from extract.cli import main; main()"] if DEBUG else ["-m", "extract"]
+ENGINE: list[str] = []  # `--engine dask`: the runs use a local Dask cluster, whose workers are spawned
 HANG = 120  # seconds a run may take to stop after SIGTERM or a dead worker before it counts as hung
 
 
@@ -86,23 +87,35 @@ def _stale(mode: str, target: Path, state: Path, inputs: Path) -> int:
     return sum(1 for p in inputs.rglob("*.txt") if rows.get(str(p)) != hashlib.sha256(p.read_bytes()).hexdigest())
 
 
+def _workers(pid: int) -> list[int]:
+    """The run's worker processes: forked by the pool, or spawned by a local Dask cluster's nannies."""
+    if not ENGINE:
+        return proctree.workers(pid)
+    found = []
+    for child in proctree.children(pid):
+        with contextlib.suppress(OSError):
+            if b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes():
+                found.append(child)
+    return found
+
+
 def _one_run(args: list[str], kill: str | None, delay: float, tally: Tally, rng: random.Random) -> None:
     tally["runs"] += 1
     proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     seen: set[int] = set()
     deadline = time.monotonic() + delay
     while kill and time.monotonic() < deadline and proc.poll() is None:
-        seen.update(proctree.workers(proc.pid))
+        seen.update(_workers(proc.pid))
         time.sleep(0.05)
     if kill and proc.poll() is None:
         tally["kills"] += 1
-        seen.update(proctree.workers(proc.pid))
+        seen.update(_workers(proc.pid))
         if kill == "kill-main":
             proc.kill()
         elif kill == "term":
             proc.terminate()
         else:
-            workers = proctree.workers(proc.pid)
+            workers = _workers(proc.pid)
             if workers:
                 os.kill(rng.choice(workers), signal.SIGKILL)
     try:
@@ -120,7 +133,7 @@ def _one_run(args: list[str], kill: str | None, delay: float, tally: Tally, rng:
         proc.kill()
         _, err = proc.communicate()
         if DEBUG:
-            print(f"workers {proctree.workers(proc.pid)}\n{err}", file=sys.stderr)
+            print(f"workers {_workers(proc.pid)}\n{err}", file=sys.stderr)
     time.sleep(5)  # time for workers to notice their parent is gone
     orphans = [w for w in seen if proctree.alive(w)]
     tally["orphaned processes"] += len(orphans)
@@ -133,7 +146,7 @@ def campaign(mode: str, inputs: Path, work: Path, kills: int, jobs: int, rng: ra
     """`kills` killed runs, then one to finish, all writing to one output with one state."""
     target = work / ("records.jsonl" if mode == "file" else "records")
     state = work / f"{mode}.db"
-    args = [sys.executable, *LAUNCH, "-q", "-j", str(jobs), "--state", str(state),
+    args = [sys.executable, *LAUNCH, "-q", "-j", str(jobs), *ENGINE, "--state", str(state),
             "-o", str(target) + ("" if mode == "file" else "/"), str(inputs)]
     files = sorted(inputs.rglob("*.txt"))
     while tally["kills"] < kills and tally["runs"] < 3 * kills:
@@ -160,7 +173,10 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--only", choices=["dir", "file"], help="kill runs of one output kind only")
+    parser.add_argument("--engine", choices=["local", "dask"], default="local", help="the runs' --engine")
     options = parser.parse_args()
+    if options.engine == "dask":
+        ENGINE[:] = ["--engine", "dask"]
     texts = sorted(CORPUS.rglob("*.txt"))[: options.files]
     if len(texts) < options.files:
         sys.exit(f"need {options.files} texts under {CORPUS}, found {len(texts)}")

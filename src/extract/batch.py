@@ -10,6 +10,7 @@ are finished, and with `--state` what is done is kept and the next run resumes.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -59,6 +60,8 @@ class Settings:
     jobs: int = 1
     state: Path | None = None
     batch_size: int = 32
+    engine: str = "local"  # "local": the process pool; "dask": a Dask cluster (`scheduler`, or a local one)
+    scheduler: str | None = None  # a Dask scheduler's address (implies the Dask engine)
 
 
 @dataclass
@@ -218,8 +221,13 @@ def run(settings: Settings, report: Callable[[str], None], progress: Callable[[i
 def _feed(settings: Settings, work: list[Item], sink: Sink, state: State | None,
           summary: Summary, report: Callable[[str], None], progress: Callable[[int], None] | None) -> None:
     init_args = (settings.model, settings.patterns, settings.published, settings.pretty)
+    engine = results
+    if (settings.engine == "dask" or settings.scheduler) and work:
+        from extract.dask_engine import results as on_dask  # dask is optional: imported only when asked for
+
+        engine = functools.partial(on_dask, scheduler=settings.scheduler)
     with _StopFlag() as stop:
-        outcomes = results(work, init_args, max(1, settings.jobs), lambda: stop.set, settings.batch_size)
+        outcomes = engine(work, init_args, max(1, settings.jobs), lambda: stop.set, settings.batch_size)
         done = 0
         try:
             for outcome in outcomes:

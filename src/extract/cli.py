@@ -133,15 +133,21 @@ def _targets(output: str | None, pretty: bool, state: str | None,
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=default_jobs, show_default="all cores",
               help="Worker processes.")
 @click.option("--state", type=click.Path(dir_okay=False), help="SQLite file of processed inputs: skip unchanged ones.")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="local: a process pool; dask: a Dask cluster (-j N local workers, or --scheduler).")
+@click.option("--scheduler", metavar="ADDRESS", help="Run on the Dask cluster at ADDRESS (tcp://host:8786); "
+              "needs 'extract[dask]', and the inputs at the same paths on every worker.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
 @click.option("-v", "--verbose", is_flag=True, help="A summary line at the end.")
 def run_command(paths: tuple[str, ...], output: str | None, pretty: bool, published: str | None, model: str | None,
-                patterns: tuple[Path, ...], jobs: int, state: str | None, quiet: bool, verbose: bool) -> None:
+                patterns: tuple[Path, ...], jobs: int, state: str | None, engine: str, scheduler: str | None,
+                quiet: bool, verbose: bool) -> None:
     """Extract one record per article from PATHS: files, folders (their *.txt, recursively) or - for stdin."""
     output_file, output_dir, database = _targets(output, pretty, state, paths)
     settings = Settings(
         paths=paths, output=output_file, output_dir=output_dir, pretty=pretty, published=published, model=model,
         database=database, patterns=patterns, jobs=jobs, state=Path(state) if state else None,
+        engine="dask" if scheduler else engine, scheduler=scheduler,
     )
 
     def report(line: str) -> None:
