@@ -17,14 +17,14 @@ from spacy.util import filter_spans
 
 from extract.layout import wrap_breaks
 from extract.pipeline import lexicon_spans
-from extract.resources import read_words
+from extract.resources import read_list, read_words
 
 _NAME_TOKEN = re.compile(r"[A-Z](?:['’][A-Z])?(?:[a-z]+(?:[-'’][A-Z]?[a-z]+)*|[a-z]*[A-Z][a-z]+|\.)?")
 MAX_NAME_TOKENS = 4
 POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
 # honours after a name, not part of it ("Jane Roe QC"); an office after a name ("Wexcombe North MP") is left to the
 # role rules, since the NER often tags a constituency and its MP as one PERSON
-_POST_NOMINALS = frozenset({"QC", "KC", "OBE", "CBE", "MBE", "KBE", "DBE", "JP", "FRCS", "FRCP", "PhD"})
+_POST_NOMINALS = frozenset(read_list("officials/post_nominals.txt"))
 
 
 def is_wrap(doc: Doc, i: int) -> bool:

@@ -30,11 +30,10 @@ COMPLEMENT_PREPS = frozenset({"for", "of", "at", "on", "in"})
 _COMPLEMENT_POS = frozenset({"NOUN", "PROPN", "ADJ", "NUM", "PART", "DET", "ADP", "CCONJ"})
 BREAK_TEXT = frozenset({":", ";", "(", ")", "“", "”", '"', "‘", "'", "–", "—", ".", "?", "!", "-"})
 DETERMINERS = frozenset({"the", "a", "an", "its", "their", "his", "her", "our"})
-_TITLE_POSSESSORS = frozenset({"children", "women", "men", "people", "adults", "citizens", "victims"})
-_ROLE_MODIFIERS = frozenset({"shadow", "deputy", "chief", "senior", "assistant", "acting", "interim", "joint"})
+_TITLE_POSSESSORS = read_words("officials/title_possessors.txt")
+_ROLE_MODIFIERS = read_words("officials/role_modifiers.txt")
 # heads that say little without the body in front of them: "Acme chief", "Acme boss" keep "Acme"
-_VAGUE_HEADS = frozenset({"chief", "boss", "bosses", "chiefs", "tsar", "czar", "head", "secretary", "minister",
-                          "spokesman", "spokeswoman", "spokesperson"})
+_VAGUE_HEADS = read_words("officials/vague_role_heads.txt")
 # words that end an "of/for ..." complement: what follows is about when or with whom, not the office
 _COMPLEMENT_STOPS = frozenset({"from", "until", "since", "between", "to", "when", "after", "before", "under", "with",
                                "by", "during", "alongside", "including", "while", "where"})

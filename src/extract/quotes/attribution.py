@@ -17,11 +17,12 @@ from spacy.tokens import Doc
 from extract.context import Context
 from extract.pipeline import lexicon_spans, sentence
 from extract.quotes.speakers import ORG_PRONOUNS, Candidate, find_speakers, is_subject
+from extract.resources import read_words
 
 _LOOKBACK = 200  # candidates a pronoun may reach back over
 _AFTER_WINDOW = 16  # tokens after "said" in which the speaker's name may stand ("said the chair of ..., Jane Roe")
-_SHE_HONORIFICS = frozenset({"mrs", "ms", "miss", "dame", "lady", "baroness"})
-_HE_HONORIFICS = frozenset({"mr", "sir", "lord", "baron"})
+_SHE_HONORIFICS = read_words("quotes/honorifics_she.txt")
+_HE_HONORIFICS = read_words("quotes/honorifics_he.txt")
 _RELATIVES = frozenset({"who", "whose", "which", "whom"})
 _ARTICLES = ("the", "a", "an", "its", "his", "her", "their")
 

@@ -19,7 +19,7 @@ ARTICLE_BODY = "\x00article body"
 _ORG_LABELS = frozenset({"ORG", "GPE", "FAC"})
 
 
-SERVICE_HEADS = frozenset({"services", "service", "department", "team", "provision", "arrangements"})
+SERVICE_HEADS = read_words("ratings/service_heads.txt")
 
 
 def is_inspectorate(ent: Span) -> bool:
@@ -61,7 +61,7 @@ def main_body(doc: Doc) -> str | None:
 
 
 _PRONOUN_REACH = 150  # tokens: about two sentences
-_PLACE_HEADS = frozenset({"council", "city", "county", "borough", "authority"})
+_PLACE_HEADS = read_words("ratings/place_heads.txt")
 
 
 def named_bodies(doc: Doc) -> list[tuple[int, int, str, str]]:

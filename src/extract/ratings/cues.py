@@ -11,7 +11,7 @@ from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from extract.pipeline import lexicon_spans, sentence
-from extract.resources import models_dir
+from extract.resources import models_dir, read_words
 
 _WINDOW = 7
 
@@ -248,8 +248,7 @@ def after_from(doc: Doc, grade: Span) -> bool:
     return before >= sentence(grade.doc, grade.start).start and doc[before].lower_ == "from"
 
 
-_TIME_UNITS = frozenset({"month", "week", "year", "summer", "autumn", "winter", "spring", "term", "night", "this",
-                         "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
+_TIME_UNITS = read_words("ratings/time_units.txt")
 
 
 def _dating(doc: Doc, i: int) -> bool:

@@ -10,7 +10,7 @@ from extract.context import Context
 from extract.pipeline import sentence
 from extract.ratings.bodies import is_inspectorate, strip_possessive
 from extract.ratings.cues import ents_in
-from extract.resources import inspectorate_names
+from extract.resources import inspectorate_names, read_words
 
 
 def rated_by(ctx: Context, grade: Span, main_inspectorate: str | None) -> str | None:
@@ -87,9 +87,8 @@ def _contrast(doc: Doc, start_char: int, end_char: int) -> bool:
     return span is not None and any(t.lower_ in ("but", "now", ";") for t in span)
 
 
-_REPORT_NOUNS = frozenset({"report", "letter", "assessment", "findings", "inspection", "judgement", "judgment",
-                           "verdict", "review", "ratings", "rating"})
-_RELEASE_VERBS = frozenset({"published", "publishes", "released", "releases", "issued", "issues", "out"})
+_REPORT_NOUNS = read_words("ratings/report_nouns.txt")
+_RELEASE_VERBS = read_words("ratings/release_verbs.txt")
 
 
 def report_date(ctx: Context) -> str | None:
