@@ -2,20 +2,24 @@
 
 Components, in pipeline order (`extract.add_to(nlp)` adds them all, with the project's rulers):
 
-| component | requires | assigns |
-|---|---|---|
-| `extract_layout` | (the text) | `doc._.article` (`layout.Article`: title, publisher, published, authors, furniture, `report`), `doc._.published`, `doc._.extract_warnings` |
-| `extract_dates` | `doc._.article`, `doc.ents` | `doc.spans["dates"]`, `span._.date` |
-| `extract_officials` | `doc._.article`, `doc.ents` | `doc.spans["officials"]` (one entry per mention), `span._.official`, `span._.mention` |
-| `extract_quotes` | `doc.spans` (officials) | `doc.spans["quotes"]`, `span._.quote` |
-| `extract_findings` | `doc._.article` | `doc.spans["findings"]` (one entry per item), `span._.finding`, `span._.finding_list` |
-| `extract_ratings` | `doc.spans` (dates) | `doc.spans["ratings"]`, `span._.rating` |
-| `extract_report` | every group above | for an inspection report, its own elements in the groups (judgement-table ratings, inspection dates, inspectors, recommendations) |
+- `extract_layout` assigns `doc._.article` (the `layout.Article`: title, publisher, published, authors,
+  furniture, and `report` for an inspection report), `doc._.published`, `doc._.extract_warnings`;
+- `extract_dates` requires the article and `doc.ents`; assigns `doc.spans["dates"]`, `span._.date`;
+- `extract_officials` requires the article, `doc.ents` and the lexicon spans; assigns
+  `doc.spans["officials"]` (an entry per mention), `span._.official`, `span._.mention`;
+- `extract_quotes` requires the officials; assigns `doc.spans["quotes"]`, `span._.quote`;
+- `extract_findings` requires the article; assigns `doc.spans["findings"]` (an entry per item),
+  `span._.finding`, `span._.finding_list`;
+- `extract_ratings` requires `doc.ents`, the lexicon spans and the dates; assigns `doc.spans["ratings"]`,
+  `span._.rating` (none for an inspection report);
+- `extract_report` requires every group above; for an inspection report it puts the report's own elements
+  in the groups (its judgement table's ratings, its inspection dates, its inspectors merged with the
+  officials, its recommendations), as `core.as_report` does.
 
 A group entry is a `Span` labelled `DATE`, `OFFICIAL`, `QUOTE`, `FINDING` or `RATING`; `span._.element` is
 its pydantic element (`records.Date`, `records.Mention` of an `Official`, `Quote`, `FindingItem`,
 `Rating`), whatever the group. The span covers exactly the element's characters when they fall on token
-boundaries; when they do not ("Smith's" holds the name "Smith" inside one token), it is the smallest run of
+boundaries; when they do not ("Roe's" holds the name "Roe" in one token), it is the smallest run of
 tokens that covers them, and the exact characters are the element's own `span` and `text`. The record is
 built from the `Doc` alone: `record_from_doc(doc, options)`, or `doc._.record`.
 
@@ -27,7 +31,8 @@ serialised with `to_bytes` (pydantic values in `user_data`); take `doc._.record`
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -36,6 +41,7 @@ from extract import core, dates, findings, officials, quotes, ratings
 from extract.context import Context
 from extract.dates import NO_PUBLISHED_WARNING
 from extract.layout import Article
+from extract.pipeline import add_rulers
 from extract.records import Record
 
 GROUPS = ("dates", "officials", "quotes", "findings", "ratings")
@@ -182,13 +188,14 @@ def run_stages(doc: Doc) -> Doc:
     return doc
 
 
-def record_from_doc(doc: Doc, options: core.Options = core.Options()) -> Record:
-    """The record, from the doc alone: the article on `doc._.article` and the span groups."""
+def record_from_doc(doc: Doc, options: core.Options | None = None) -> Record:
+    """The record, from the doc alone: the article on `doc._.article` and the span groups. `options` gives
+    the record's `source` (the publication date a text lacks is `extract_layout`'s `published`)."""
     warnings = list(doc._.extract_warnings)
     published = doc._.published
     if published is None and NO_PUBLISHED_WARNING not in warnings:
         warnings.append(NO_PUBLISHED_WARNING)
-    return core.assemble(doc._.article, options, published, warnings,
+    return core.assemble(doc._.article, options or core.Options(), published, warnings,
                          **{group: found(doc, group) for group in GROUPS})
 
 
@@ -202,6 +209,42 @@ class Layout:
     def __call__(self, doc: Doc) -> Doc:
         article = doc._.article if doc._.article is not None else core.prepare(doc.text)
         return begin(doc, article, self.published)
+
+
+class LayoutTokenizer:
+    """A tokenizer that reads the page layout first and tokenises the text with its furniture (menus, share
+    bars, running headers, ...) blanked to spaces, as the CLI parses it: `doc.text` has the length of the
+    text, so every offset is an offset into it, and `doc._.article.text` is the text itself."""
+
+    def __init__(self, inner: Callable[[str], Doc]) -> None:
+        self.inner = inner
+
+    def __call__(self, text: str) -> Doc:
+        article = core.prepare(text)
+        doc = self.inner(article.body)
+        doc._.article = article
+        return doc
+
+    def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterator[Doc]:
+        for text in texts:
+            yield self(text)
+
+    def __getattr__(self, name: str):
+        return getattr(self.inner, name)
+
+
+def add_to(nlp: Language, patterns: Sequence[Path | str] = (), blank_furniture: bool = True,
+           fast: bool = False) -> Language:
+    """Make a loaded pipeline (`spacy.load("en_core_web_sm")`) give `extract`'s records: the project's rulers
+    and sentence settings (`pipeline.add_rulers`; the parser is disabled, `senter` gives sentences), the
+    components after them, and, with `blank_furniture`, the `LayoutTokenizer`, so the model sees the text
+    the CLI gives it. `patterns` are extra pattern files (`--patterns`)."""
+    add_rulers(nlp, patterns, fast=fast)
+    for name in COMPONENTS:
+        nlp.add_pipe(name)
+    if blank_furniture and not isinstance(nlp.tokenizer, LayoutTokenizer):
+        nlp.tokenizer = LayoutTokenizer(nlp.tokenizer)
+    return nlp
 
 
 COMPONENTS = ("extract_layout", "extract_dates", "extract_officials", "extract_quotes", "extract_findings",

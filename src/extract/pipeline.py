@@ -95,7 +95,18 @@ def load_nlp(model: str | None = None, patterns: Sequence[Path | str] = ()) -> L
 
 def _load(name: str, patterns: Sequence[Path | str]) -> Language:
     nlp = spacy.load(name, exclude=list(EXCLUDED_COMPONENTS))
+    return add_rulers(nlp, patterns)
+
+
+def add_rulers(nlp: Language, patterns: Sequence[Path | str] = (), fast: bool = True) -> Language:
+    """Make a loaded pipeline the one the rules expect: sentences from `senter` (the parser, when there is one,
+    is disabled) ended at line breaks, the NER on candidate sentences, the entity ruler for inspectorates and
+    the lexicon span ruler. `fast` swaps the attribute ruler and lemmatizer for `extract.rulers`' equivalents,
+    lemmatising only what the rules read; without it the model's own stay (same annotations, every lemma)."""
     nlp.max_length = max(nlp.max_length, MAX_TEXT_CHARS)
+    for name in EXCLUDED_COMPONENTS:
+        if name in nlp.pipe_names:
+            nlp.disable_pipe(name)
     if "senter" in nlp.disabled:
         nlp.enable_pipe("senter")
     if not {"senter", "parser", "sentencizer"} & set(nlp.pipe_names):
@@ -106,7 +117,8 @@ def _load(name: str, patterns: Sequence[Path | str]) -> Language:
     entity_rows = _builtin_patterns("entities") + [r for r in user_rows if r["label"] in ENTITY_LABELS]
     lexicon_rows = [row for folder in LEXICON_FOLDERS for row in _builtin_patterns(folder)]
     lexicon_rows += [r for r in user_rows if r["label"] not in ENTITY_LABELS]
-    use_fast_components(nlp, lemma_pos=lemma_classes(entity_rows + lexicon_rows))
+    if fast:
+        use_fast_components(nlp, lemma_pos=lemma_classes(entity_rows + lexicon_rows))
     use_candidate_sentence_ner(nlp)
     ruler_kwargs = {"before": "ner"} if "ner" in nlp.pipe_names else {}
     entity_ruler = nlp.add_pipe(
