@@ -21,8 +21,9 @@ import bisect
 import json
 import re
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 import spacy
 from spacy.attrs import IDX, IS_SPACE, LENGTH
@@ -43,6 +44,7 @@ EXCLUDED_COMPONENTS = ("parser",)
 RULE_LEMMA_POS = ("VERB", "AUX")  # the tokens whose lemmas the rules read
 _NEWLINE = re.compile("\n")
 _WORD_KEYS = ("LEMMA", "LOWER", "TEXT", "ORTH", "NORM")  # token tests on a word, mergeable into one IN list
+T = TypeVar("T")
 MAX_TEXT_CHARS = 5_000_001  # the input size limit (inputs.MAX_BYTES); longer texts are refused before parsing
 
 
@@ -189,18 +191,46 @@ def lexicon_spans(doc, labels: Iterable[str]) -> list:
     return [span for span in group if span.label_ in wanted]
 
 
+# What the rule stages compute once per doc and share, each kept as a Doc extension (default None) by `memo`.
+MEMOS = {
+    "extract_sentences": "each token's sentence bounds (`sentence`)",
+    "extract_has_sents": "whether the doc has sentence boundaries (`dates.tense`)",
+    "extract_wraps": "the line breaks the source wrapped (`official_names.is_wrap`)",
+    "extract_officials_clauses": "sentences joined across wrapped lines (`official_names.clause`)",
+    "extract_ents": "the entities and their end tokens, for bisection (`ratings.cues.ents_in`)",
+    "extract_grade_spans": "grade words, longest first (`ratings.cues.grade_spans`)",
+    "extract_grades": "grade words by end token (`ratings.cues.grades_by_end`)",
+    "extract_named_bodies": "the named bodies a verdict can be on (`ratings.bodies.named_bodies`)",
+}
+for _memo in MEMOS:
+    if not Doc.has_extension(_memo):
+        Doc.set_extension(_memo, default=None)
+
+
+def memo(doc: Doc, name: str, compute: Callable[[], T]) -> T:
+    """`doc._.<name>` (one of `MEMOS`), computed on first use. The stages run after the model, which sets
+    everything these are computed from, so a value never goes stale within a pipeline."""
+    value = getattr(doc._, name)
+    if value is None:
+        value = compute()
+        setattr(doc._, name, value)
+    return value
+
+
+def _sentence_bounds(doc: Doc) -> tuple[list[int], list[int]]:
+    starts = [0] * len(doc)
+    ends = [0] * len(doc)
+    for sent in doc.sents:
+        for k in range(sent.start, sent.end):
+            starts[k] = sent.start
+            ends[k] = sent.end
+    return starts, ends
+
+
 def sentence(doc: Doc, i: int):
     """The sentence holding token i. `Token.sent` walks the doc on every call; this indexes it once, so rules
     that ask for many tokens' sentences stay linear."""
-    bounds = doc.user_data.get("extract_sentences")
-    if bounds is None:
-        starts = [0] * len(doc)
-        ends = [0] * len(doc)
-        for sent in doc.sents:
-            for k in range(sent.start, sent.end):
-                starts[k] = sent.start
-                ends[k] = sent.end
-        bounds = doc.user_data["extract_sentences"] = (starts, ends)
+    bounds = memo(doc, "extract_sentences", lambda: _sentence_bounds(doc))
     i = min(max(i, 0), len(doc) - 1)
     return doc[bounds[0][i] : bounds[1][i]]
 
