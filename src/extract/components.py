@@ -38,7 +38,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from extract import core, dates, findings, officials, quotes, ratings
-from extract.context import Context
+from extract.context import Context, elements
 from extract.dates import NO_PUBLISHED_WARNING
 from extract.layout import Article
 from extract.pipeline import add_rulers
@@ -124,21 +124,14 @@ def write(doc: Doc, group: str, elements: Iterable) -> None:
 
 def found(doc: Doc, group: str) -> list:
     """The group's elements in the order of `doc.spans[group]` (each once)."""
-    out, seen = [], set()
-    for span in doc.spans.get(group, []):
-        element = _outer(group)(span)
-        if id(element) not in seen:
-            seen.add(id(element))
-            out.append(element)
-    return out
+    return elements(doc, group)
 
 
 def context(doc: Doc) -> Context:
     """What a stage reads: the article, the doc and the elements earlier stages put on it."""
     if doc._.article is None:
         raise ValueError("extract: no article on the doc; add the 'extract_layout' component first")
-    return Context(article=doc._.article, doc=doc, published=doc._.published, warnings=doc._.extract_warnings,
-                   dates=found(doc, "dates"), officials=found(doc, "officials"))
+    return Context(article=doc._.article, doc=doc, published=doc._.published, warnings=doc._.extract_warnings)
 
 
 def dates_stage(doc: Doc) -> Doc:
