@@ -3,7 +3,8 @@
 `extract_record(text, nlp, options)` is the whole of it for one article. Batch
 callers split it in two so the spaCy work can go through `nlp.pipe`:
 `prepare(text)` finds the layout and the text the model should see, and
-`build_record(article, doc, options)` runs the rule stages on the parsed doc.
+`build_record(article, doc, options)` runs the rule stages (`extract.components`) on the parsed doc and
+builds the record from it.
 """
 
 from __future__ import annotations
@@ -15,9 +16,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extract import __version__, dates, findings, layout, officials, quotes, ratings, reports
-from extract.context import Context
-from extract.dates import NO_PUBLISHED_WARNING
+from extract import __version__, layout, reports
 from extract.records import Evidence, Record
 
 EXTRACTOR = f"extract {__version__}"
@@ -42,22 +41,15 @@ def prepare(text: str) -> layout.Article:
 
 
 def build_record(article: layout.Article, doc: Doc, options: Options = Options()) -> Record:
-    """Run the rule stages on a parsed article and assemble its record."""
-    published = article.published_value or options.published
-    ctx = Context(article=article, doc=doc, published=published, warnings=list(article.warnings))
-    ctx.dates = dates.extract_dates(ctx)
-    ctx.officials = officials.extract_officials(ctx)
-    found_quotes = quotes.extract_quotes(ctx)
-    found_findings = findings.extract_findings(ctx)
-    found_ratings = ratings.extract_ratings(ctx) if article.report is None else []
-    if published is None and NO_PUBLISHED_WARNING not in ctx.warnings:
-        ctx.warnings.append(NO_PUBLISHED_WARNING)
-    found = _as_report(article, {"ratings": found_ratings, "dates": ctx.dates, "officials": ctx.officials,
-                                 "findings": found_findings, "quotes": found_quotes})
-    return _record(article, options, published, ctx.warnings, **found)
+    """Run the rule stages (the `extract.components`, in pipeline order) on a parsed article and build its
+    record from the doc."""
+    from extract.components import begin, record_from_doc, run_stages  # they import this module
+
+    begin(doc, article, options.published)
+    return record_from_doc(run_stages(doc), options)
 
 
-def _as_report(article: layout.Article, found: dict[str, list]) -> dict[str, list]:
+def as_report(article: layout.Article, found: dict[str, list]) -> dict[str, list]:
     """An inspection report's own elements in place of the rules' guesses: its verdicts come from its
     judgement table and the sentences that state them, never from grade words in its prose."""
     report = article.report
@@ -68,7 +60,7 @@ def _as_report(article: layout.Article, found: dict[str, list]) -> dict[str, lis
             "findings": report.findings(found["findings"], article.text)}
 
 
-def _record(article: layout.Article, options: Options, published: str | None, warnings: list[str],
+def assemble(article: layout.Article, options: Options, published: str | None, warnings: list[str],
             **found: list) -> Record:
     """The record: the header fields of the whole article and what the stages found."""
     return Record(
@@ -118,7 +110,7 @@ def build_in_sections(article: layout.Article, nlp: Language, options: Options =
     warnings = list(dict.fromkeys(article.warnings + (merged.warnings if merged else [])))
     fields = ("ratings", "dates", "officials", "findings", "quotes")
     found = {key: getattr(merged, key) if merged else [] for key in fields}
-    return _record(article, options, published, warnings, **_as_report(article, found))
+    return assemble(article, options, published, warnings, **as_report(article, found))
 
 
 def _shift_spans(obj, offset: int):

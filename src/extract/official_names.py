@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from extract.layout import wrap_breaks
-from extract.pipeline import lexicon_spans
+from extract.pipeline import lexicon_spans, memo
 from extract.resources import read_list, read_words
 
 _NAME_TOKEN = re.compile(r"[A-Z](?:['’][A-Z])?(?:[a-z]+(?:[-'’][A-Z]?[a-z]+)*|[a-z]*[A-Z][a-z]+|\.)?")
@@ -33,36 +33,36 @@ def is_wrap(doc: Doc, i: int) -> bool:
     tok = doc[i]
     if not tok.is_space or tok.text.count("\n") != 1 or i == 0:
         return False
-    wraps = doc.user_data.get("extract_wraps")
-    if wraps is None:  # `Doc.text` joins every token on each call: read it once
-        wraps = doc.user_data["extract_wraps"] = wrap_breaks(doc.text)
+    wraps = memo(doc, "extract_wraps", lambda: wrap_breaks(doc.text))  # `Doc.text` joins every token per call
     return tok.idx + tok.text.index("\n") in wraps
+
+
+def _clause_bounds(doc: Doc) -> tuple[list[int], list[int]]:
+    starts = [0] * len(doc)
+    ends = [0] * len(doc)
+    groups: list[list[int]] = []
+    for sent in doc.sents:
+        k = sent.start
+        joined = False
+        if groups:
+            j = k - 1
+            while j >= groups[-1][0] and doc[j].is_space and not is_wrap(doc, j):
+                j -= 1
+            joined = j >= groups[-1][0] and is_wrap(doc, j)
+        if joined:
+            groups[-1][1] = sent.end
+        else:
+            groups.append([sent.start, sent.end])
+    for start, end in groups:
+        for k in range(start, end):
+            starts[k] = start
+            ends[k] = end
+    return starts, ends
 
 
 def clause_of(doc: Doc, i: int) -> Span:
     """The sentence holding token i, joined with its neighbours across wrapped lines (see `is_wrap`)."""
-    bounds = doc.user_data.get("extract_officials_clauses")
-    if bounds is None:
-        starts = [0] * len(doc)
-        ends = [0] * len(doc)
-        groups: list[list[int]] = []
-        for sent in doc.sents:
-            k = sent.start
-            joined = False
-            if groups:
-                j = k - 1
-                while j >= groups[-1][0] and doc[j].is_space and not is_wrap(doc, j):
-                    j -= 1
-                joined = j >= groups[-1][0] and is_wrap(doc, j)
-            if joined:
-                groups[-1][1] = sent.end
-            else:
-                groups.append([sent.start, sent.end])
-        for start, end in groups:
-            for k in range(start, end):
-                starts[k] = start
-                ends[k] = end
-        bounds = doc.user_data["extract_officials_clauses"] = (starts, ends)
+    bounds = memo(doc, "extract_officials_clauses", lambda: _clause_bounds(doc))
     i = min(max(i, 0), len(doc) - 1)
     return doc[bounds[0][i] : bounds[1][i]]
 

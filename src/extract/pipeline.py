@@ -21,8 +21,9 @@ import bisect
 import json
 import re
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 import spacy
 from spacy.attrs import IDX, IS_SPACE, LENGTH
@@ -43,6 +44,7 @@ EXCLUDED_COMPONENTS = ("parser",)
 RULE_LEMMA_POS = ("VERB", "AUX")  # the tokens whose lemmas the rules read
 _NEWLINE = re.compile("\n")
 _WORD_KEYS = ("LEMMA", "LOWER", "TEXT", "ORTH", "NORM")  # token tests on a word, mergeable into one IN list
+T = TypeVar("T")
 MAX_TEXT_CHARS = 5_000_001  # the input size limit (inputs.MAX_BYTES); longer texts are refused before parsing
 
 
@@ -95,7 +97,18 @@ def load_nlp(model: str | None = None, patterns: Sequence[Path | str] = ()) -> L
 
 def _load(name: str, patterns: Sequence[Path | str]) -> Language:
     nlp = spacy.load(name, exclude=list(EXCLUDED_COMPONENTS))
+    return add_rulers(nlp, patterns)
+
+
+def add_rulers(nlp: Language, patterns: Sequence[Path | str] = (), fast: bool = True) -> Language:
+    """Make a loaded pipeline the one the rules expect: sentences from `senter` (the parser, when there is one,
+    is disabled) ended at line breaks, the NER on candidate sentences, the entity ruler for inspectorates and
+    the lexicon span ruler. `fast` swaps the attribute ruler and lemmatizer for `extract.rulers`' equivalents,
+    lemmatising only what the rules read; without it the model's own stay (same annotations, every lemma)."""
     nlp.max_length = max(nlp.max_length, MAX_TEXT_CHARS)
+    for name in EXCLUDED_COMPONENTS:
+        if name in nlp.pipe_names:
+            nlp.disable_pipe(name)
     if "senter" in nlp.disabled:
         nlp.enable_pipe("senter")
     if not {"senter", "parser", "sentencizer"} & set(nlp.pipe_names):
@@ -106,7 +119,8 @@ def _load(name: str, patterns: Sequence[Path | str]) -> Language:
     entity_rows = _builtin_patterns("entities") + [r for r in user_rows if r["label"] in ENTITY_LABELS]
     lexicon_rows = [row for folder in LEXICON_FOLDERS for row in _builtin_patterns(folder)]
     lexicon_rows += [r for r in user_rows if r["label"] not in ENTITY_LABELS]
-    use_fast_components(nlp, lemma_pos=lemma_classes(entity_rows + lexicon_rows))
+    if fast:
+        use_fast_components(nlp, lemma_pos=lemma_classes(entity_rows + lexicon_rows))
     use_candidate_sentence_ner(nlp)
     ruler_kwargs = {"before": "ner"} if "ner" in nlp.pipe_names else {}
     entity_ruler = nlp.add_pipe(
@@ -177,18 +191,46 @@ def lexicon_spans(doc, labels: Iterable[str]) -> list:
     return [span for span in group if span.label_ in wanted]
 
 
+# What the rule stages compute once per doc and share, each kept as a Doc extension (default None) by `memo`.
+MEMOS = {
+    "extract_sentences": "each token's sentence bounds (`sentence`)",
+    "extract_has_sents": "whether the doc has sentence boundaries (`dates.tense`)",
+    "extract_wraps": "the line breaks the source wrapped (`official_names.is_wrap`)",
+    "extract_officials_clauses": "sentences joined across wrapped lines (`official_names.clause`)",
+    "extract_ents": "the entities and their end tokens, for bisection (`ratings.cues.ents_in`)",
+    "extract_grade_spans": "grade words, longest first (`ratings.cues.grade_spans`)",
+    "extract_grades": "grade words by end token (`ratings.cues.grades_by_end`)",
+    "extract_named_bodies": "the named bodies a verdict can be on (`ratings.bodies.named_bodies`)",
+}
+for _memo in MEMOS:
+    if not Doc.has_extension(_memo):
+        Doc.set_extension(_memo, default=None)
+
+
+def memo(doc: Doc, name: str, compute: Callable[[], T]) -> T:
+    """`doc._.<name>` (one of `MEMOS`), computed on first use. The stages run after the model, which sets
+    everything these are computed from, so a value never goes stale within a pipeline."""
+    value = getattr(doc._, name)
+    if value is None:
+        value = compute()
+        setattr(doc._, name, value)
+    return value
+
+
+def _sentence_bounds(doc: Doc) -> tuple[list[int], list[int]]:
+    starts = [0] * len(doc)
+    ends = [0] * len(doc)
+    for sent in doc.sents:
+        for k in range(sent.start, sent.end):
+            starts[k] = sent.start
+            ends[k] = sent.end
+    return starts, ends
+
+
 def sentence(doc: Doc, i: int):
     """The sentence holding token i. `Token.sent` walks the doc on every call; this indexes it once, so rules
     that ask for many tokens' sentences stay linear."""
-    bounds = doc.user_data.get("extract_sentences")
-    if bounds is None:
-        starts = [0] * len(doc)
-        ends = [0] * len(doc)
-        for sent in doc.sents:
-            for k in range(sent.start, sent.end):
-                starts[k] = sent.start
-                ends[k] = sent.end
-        bounds = doc.user_data["extract_sentences"] = (starts, ends)
+    bounds = memo(doc, "extract_sentences", lambda: _sentence_bounds(doc))
     i = min(max(i, 0), len(doc) - 1)
     return doc[bounds[0][i] : bounds[1][i]]
 

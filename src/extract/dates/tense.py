@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from extract.context import Context
 from extract.dates.words import lexicon
-from extract.pipeline import sentence
+from extract.pipeline import memo, sentence
 
 
 def _has_sentences(doc) -> bool:
     """`Doc.has_annotation` scans every token; ask once per doc."""
-    known = doc.user_data.get("extract_has_sents")
-    if known is None:
-        known = doc.user_data["extract_has_sents"] = doc.has_annotation("SENT_START")
-    return known
+    return memo(doc, "extract_has_sents", lambda: doc.has_annotation("SENT_START"))
 
 
 def _verb_tense(doc, k: int, lower: int) -> str | None:

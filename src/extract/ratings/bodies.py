@@ -9,6 +9,7 @@ from functools import cache
 
 from spacy.tokens import Doc, Span, Token
 
+from extract.pipeline import memo
 from extract.ratings.cues import SKIPPABLE, body_kinds, ents_in, vocab
 from extract.ratings.services import rated_service
 from extract.resources import inspectorate_names, read_jsonl, read_words
@@ -68,9 +69,10 @@ def named_bodies(doc: Doc) -> list[tuple[int, int, str, str]]:
     """Every body the article names with a kind word, as (start, end, name, head) in document order: entities
     ending in a body word ("Happy Days Nursery") and capitalised names the NER missed ("Elm Lodge",
     "HMP Greystone"). Common nouns and pronouns are resolved against these."""
-    cached = doc.user_data.get("extract_named_bodies")
-    if cached is not None:
-        return cached
+    return memo(doc, "extract_named_bodies", lambda: _find_named_bodies(doc))
+
+
+def _find_named_bodies(doc: Doc) -> list[tuple[int, int, str, str]]:
     cues = vocab()
     heads, prefixes = cues["body_heads"], cues["prefix_heads"]
     found: dict[int, tuple[int, int, str, str]] = {}
@@ -106,8 +108,7 @@ def named_bodies(doc: Doc) -> list[tuple[int, int, str, str]]:
                 k -= 1
             if k < tok.i and not _generic(doc[k : tok.i]):
                 found[k] = (k, tok.i + 1, doc[k : tok.i + 1].text, low)
-    result = doc.user_data["extract_named_bodies"] = sorted(found.values())
-    return result
+    return sorted(found.values())
 
 
 def _name_word(tok: Token) -> bool:

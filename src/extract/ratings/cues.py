@@ -10,7 +10,7 @@ from functools import cache
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
-from extract.pipeline import lexicon_spans, sentence
+from extract.pipeline import lexicon_spans, memo, sentence
 from extract.resources import models_dir, read_words
 
 _WINDOW = 7
@@ -50,11 +50,7 @@ def body_kinds() -> dict[str, frozenset[str]]:
 
 def ents_in(doc: Doc, start: int, end: int) -> list[Span]:
     """Entities overlapping doc[start:end], found by bisection so that many verdicts stay linear."""
-    index = doc.user_data.get("extract_ents")
-    if index is None or index[0] is not doc.ents:
-        ents = doc.ents
-        index = doc.user_data["extract_ents"] = (ents, [e.end for e in ents])
-    ents, ends = index
+    ents, ends = memo(doc, "extract_ents", lambda: _ents_index(doc))
     i = bisect.bisect_right(ends, start)
     found = []
     while i < len(ents) and ents[i].start < end:
@@ -63,14 +59,16 @@ def ents_in(doc: Doc, start: int, end: int) -> list[Span]:
     return found
 
 
+def _ents_index(doc: Doc) -> tuple[tuple[Span, ...], list[int]]:
+    ents = doc.ents  # a new tuple on every access: read once
+    return ents, [e.end for e in ents]
+
+
 def grade_spans(doc: Doc) -> list[Span]:
     """Grade words, the longest where matches overlap: "very good" is Scotland's fifth point, not "good";
     "not sufficiently good" is HMI Prisons' second, not "good"."""
-    cached = doc.user_data.get("extract_grade_spans")
-    if cached is None:
-        cached = doc.user_data["extract_grade_spans"] = sorted(
-            filter_spans(lexicon_spans(doc, ["GRADE"])), key=lambda g: g.start)
-    return cached
+    return memo(doc, "extract_grade_spans",
+                lambda: sorted(filter_spans(lexicon_spans(doc, ["GRADE"])), key=lambda g: g.start))
 
 
 def grade_spans_by_start(doc: Doc) -> dict[int, Span]:
@@ -78,10 +76,7 @@ def grade_spans_by_start(doc: Doc) -> dict[int, Span]:
 
 
 def grades_by_end(doc: Doc) -> dict[int, Span]:
-    cached = doc.user_data.get("extract_grades")
-    if cached is None:
-        cached = doc.user_data["extract_grades"] = {g.end: g for g in grade_spans(doc)}
-    return cached
+    return memo(doc, "extract_grades", lambda: {g.end: g for g in grade_spans(doc)})
 
 
 def cue_before(doc: Doc, grade: Span) -> tuple[int, tuple[int, int] | None] | None:
