@@ -63,7 +63,12 @@ def make_records(paths: list[Path], jobs: int | None) -> dict[str, dict]:
             sys.stderr.write(done.stderr)
             sys.exit(f"record_diff: extract exited with {done.returncode}")
         records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return {r["source"]: r for r in records}
+    return {_key(r["source"]): {k: v for k, v in r.items() if k != "source"} for r in records}
+
+
+def _key(source: str) -> str:
+    """A record's name that does not depend on where the checkout is: the last two parts of its path."""
+    return "/".join(Path(source).parts[-2:])
 
 
 def differences(old: object, new: object, path: str = "") -> Iterator[str]:
@@ -83,7 +88,7 @@ def save(path: Path, shared: Path, jobs: int | None) -> None:
     with path.open("w", encoding="utf-8") as fh:
         for name, paths in sets(shared).items():
             records = make_records(paths, jobs)
-            for source in map(str, paths):
+            for source in (_key(str(p)) for p in paths):
                 fh.write(json.dumps({"set": name, "source": source, "record": records.get(source)},
                                     ensure_ascii=False, sort_keys=True) + "\n")
             print(f"{name}: {len(records)} records")
@@ -94,7 +99,8 @@ def against(path: Path, shared: Path, jobs: int | None) -> int:
     base: dict[str, dict[str, dict]] = {}
     for line in path.read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
-        base.setdefault(row["set"], {})[row["source"]] = row["record"]
+        record = {k: v for k, v in (row["record"] or {}).items() if k != "source"} if row["record"] else None
+        base.setdefault(row["set"], {})[_key(row["source"])] = record
     total = 0
     current = sets(shared)
     for name in [*current, *(n for n in base if n not in current)]:
