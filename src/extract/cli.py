@@ -8,6 +8,7 @@ import importlib.util
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -117,6 +118,20 @@ def _targets(output: str | None, pretty: bool, state: str | None,
     return (None, None, target) if database else (target, None, None)
 
 
+def _extraction_options(command: Callable) -> Callable:
+    """--published, --model and --patterns: how a text is read, the same for every command that extracts."""
+    for option in reversed((
+        click.option("--published", callback=_published, metavar="YYYY-MM-DD",
+                     help="Publication date for texts without a dateline; relative dates resolve against it."),
+        click.option("--model", metavar="NAME", callback=_model,
+                     help="Installed spaCy pipeline to load (default: en_core_web_sm)."),
+        click.option("--patterns", multiple=True, callback=_patterns, type=click.Path(exists=True, dir_okay=False),
+                     help="Extra spaCy pattern JSONL file (repeatable); see models/README.md."),
+    )):
+        command = option(command)
+    return command
+
+
 @main.command("run", epilog=EXAMPLES)
 @click.argument("paths", nargs=-1, required=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=True, writable=True),
@@ -124,12 +139,7 @@ def _targets(output: str | None, pretty: bool, state: str | None,
               ".sqlite: one table per kind of element, updated in place) or, for an existing folder or a path "
               "ending in '/', one <name>.json per article.")
 @click.option("--pretty", is_flag=True, help="Indent the JSON.")
-@click.option("--published", callback=_published, metavar="YYYY-MM-DD",
-              help="Publication date for texts without a dateline; relative dates resolve against it.")
-@click.option("--model", metavar="NAME", callback=_model,
-              help="Installed spaCy pipeline to load (default: en_core_web_sm).")
-@click.option("--patterns", multiple=True, callback=_patterns, type=click.Path(exists=True, dir_okay=False),
-              help="Extra spaCy pattern JSONL file (repeatable); see models/README.md.")
+@_extraction_options
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=default_jobs, show_default="all cores",
               help="Worker processes.")
 @click.option("--state", type=click.Path(dir_okay=False), help="SQLite file of processed inputs: skip unchanged ones.")
@@ -224,12 +234,7 @@ def schema() -> None:
 @click.argument("paths", nargs=-1, required=True)
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False),
               help="Folder for the pages and index.html (created if missing).")
-@click.option("--published", callback=_published, metavar="YYYY-MM-DD",
-              help="Publication date for texts without a dateline; relative dates resolve against it.")
-@click.option("--model", metavar="NAME", callback=_model,
-              help="Installed spaCy pipeline to load (default: en_core_web_sm).")
-@click.option("--patterns", multiple=True, callback=_patterns, type=click.Path(exists=True, dir_okay=False),
-              help="Extra spaCy pattern JSONL file (repeatable).")
+@_extraction_options
 def view_command(paths: tuple[str, ...], output: str, published: str | None, model: str | None,
                  patterns: tuple[Path, ...]) -> None:
     """Write an evidence page per article into a folder: the text with every extracted span highlighted,
