@@ -98,7 +98,7 @@ def read_table(text: str, start: int, end: int, profile: Profile) -> list[Row]:
         blank_run = 0
         if right is not None:
             since_grade = 0
-            if open_row is None or (left is None and profile.normal_grade(open_row_grade(text, open_row))):
+            if open_row is None or (left is None and profile.normal_grade(open_row.grade_text(text))):
                 pending.append(right)  # the row above is graded: this grade waits for the row below
             else:
                 open_row.grade.append(right)
@@ -107,10 +107,6 @@ def read_table(text: str, start: int, end: int, profile: Profile) -> list[Row]:
             if since_grade > 4:
                 break
     return [row for row in rows if row.grade and profile.normal_grade(row.grade_text(text))]
-
-
-def open_row_grade(text: str, row: Row) -> str:
-    return row.grade_text(text) if row.grade else ""
 
 
 def _table_start(text: str, cells: list, first: int, profile: Profile) -> int:
