@@ -10,17 +10,16 @@ import re
 from functools import cache
 
 from extract.resources import models_dir
+from extract.timeline.bodies import read_name
 
 REGISTER = ("timeline", "registers", "ofsted_local_authorities.csv")
-_GENERIC = re.compile(
-    r"\b(?:the|council|county|city(?: of)?|borough|royal|metropolitan|district|local authority|"
-    r"children['’]s services|of)\b"
-)
 
 
-def _key(name: str) -> str:
-    lowered = name.lower().replace("&", " and ").replace("’", "'").replace(".", " ")
-    return " ".join(_GENERIC.sub(" ", lowered).replace(",", " ").split())
+def _key(name: str) -> str | None:
+    """What a council's name says without the words around it ("Hull City Council" -> "hull"): the same
+    reading the timeline gives bodies, so both agree on which authority a name is."""
+    read = read_name(name)
+    return read.core if read is not None and read.kind == "council" else None
 
 
 def _display(name: str) -> str:
@@ -34,14 +33,15 @@ def _register() -> dict[str, str]:
     with open(models_dir().joinpath(*REGISTER), newline="", encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
             forms = [row["name"], *(a for a in (row.get("aliases") or "").split("|") if a.strip())]
-            for form in forms:
-                names.setdefault(_key(form), _display(row["name"]))
+            for key in filter(None, map(_key, forms)):
+                names.setdefault(key, _display(row["name"]))
     return names
 
 
 def registered_name(name: str) -> str | None:
     """The registered name of the authority `name` stands for, or None when it names none."""
-    return _register().get(_key(name))
+    key = _key(name)
+    return _register().get(key) if key else None
 
 
 def authority_name(name: str) -> str:

@@ -122,11 +122,6 @@ def write(doc: Doc, group: str, elements: Iterable) -> None:
     doc.spans[group] = spans
 
 
-def found(doc: Doc, group: str) -> list:
-    """The group's elements in the order of `doc.spans[group]` (each once)."""
-    return elements(doc, group)
-
-
 def context(doc: Doc) -> Context:
     """What a stage reads: the article, the doc and the elements earlier stages put on it."""
     if doc._.article is None:
@@ -134,24 +129,20 @@ def context(doc: Doc) -> Context:
     return Context(article=doc._.article, doc=doc, published=doc._.published, warnings=doc._.extract_warnings)
 
 
-def dates_stage(doc: Doc) -> Doc:
-    write(doc, "dates", dates.extract_dates(context(doc)))
-    return doc
+def _rule_stage(group: str, extract: Callable[[Context], list]) -> Callable[[Doc], Doc]:
+    """A stage that writes what one rule function finds to its span group."""
+    def stage(doc: Doc) -> Doc:
+        write(doc, group, extract(context(doc)))
+        return doc
+
+    stage.__name__ = f"{group}_stage"
+    return stage
 
 
-def officials_stage(doc: Doc) -> Doc:
-    write(doc, "officials", officials.extract_officials(context(doc)))
-    return doc
-
-
-def quotes_stage(doc: Doc) -> Doc:
-    write(doc, "quotes", quotes.extract_quotes(context(doc)))
-    return doc
-
-
-def findings_stage(doc: Doc) -> Doc:
-    write(doc, "findings", findings.extract_findings(context(doc)))
-    return doc
+dates_stage = _rule_stage("dates", dates.extract_dates)
+officials_stage = _rule_stage("officials", officials.extract_officials)
+quotes_stage = _rule_stage("quotes", quotes.extract_quotes)
+findings_stage = _rule_stage("findings", findings.extract_findings)
 
 
 def ratings_stage(doc: Doc) -> Doc:
@@ -165,7 +156,7 @@ def report_stage(doc: Doc) -> Doc:
     """An inspection report's own elements in place of the rules' guesses (`core.as_report`)."""
     article = doc._.article
     if article is not None and article.report is not None:
-        replaced = core.as_report(article, {group: found(doc, group) for group in GROUPS})
+        replaced = core.as_report(article, {group: elements(doc, group) for group in GROUPS})
         for group in GROUPS:
             write(doc, group, replaced[group])
     return doc
@@ -189,7 +180,7 @@ def record_from_doc(doc: Doc, options: core.Options | None = None) -> Record:
     if published is None and NO_PUBLISHED_WARNING not in warnings:
         warnings.append(NO_PUBLISHED_WARNING)
     return core.assemble(doc._.article, options or core.Options(), published, warnings,
-                         **{group: found(doc, group) for group in GROUPS})
+                         **{group: elements(doc, group) for group in GROUPS})
 
 
 class Layout:

@@ -13,6 +13,7 @@ import re
 from functools import cache
 
 from extract.context import Context
+from extract.layout import raw_lines
 from extract.records import FindingItem, FindingList
 from extract.resources import models_dir, read_jsonl
 
@@ -56,14 +57,6 @@ def classify(lead_in: str, items: list[str]) -> str:
     return best if scores[best] >= 0.5 else "other"
 
 
-def _lines(body: str):
-    """Each line with its offset (a regex for `[^\n]*` would also yield an empty match after every line)."""
-    pos = 0
-    for line in body.split("\n"):
-        yield pos, line.rstrip("\r")
-        pos += len(line) + 1
-
-
 def _lead_in(body: str, before: int) -> tuple[int, int] | None:
     """The last sentence of the nearest non-empty line before `before`."""
     end = len(body[:before].rstrip())
@@ -88,7 +81,7 @@ def extract_findings(ctx: Context) -> list[FindingList]:
     current: list[tuple[int, int, str]] = []
     first_line: dict[int, int] = {}  # item start -> start of its line, for the lead-in
     blank_run = 0
-    for start, line in _lines(body):
+    for start, line in raw_lines(body):
         if len(line) > 5000:
             line = ""
         match = _ITEM.match(line) if line.strip() else None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import Any
@@ -80,6 +81,19 @@ def blank(text: str, ranges: list[tuple[int, int]]) -> str:
 
 
 _LIST_ITEM = re.compile(r"\s*(?:[•▪◦●·‣*-]|\d{1,2}[.)])\s+\S")
+
+
+def raw_lines(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, str]]:
+    """Every line between `start` and `end`, blank ones included, with its offset (without its "\\r")."""
+    end = len(text) if end is None else end
+    pos = start
+    while pos <= end:
+        stop = text.find("\n", pos, end)
+        stop = end if stop < 0 else stop
+        yield pos, text[pos:stop].rstrip("\r")
+        if stop >= end:
+            return
+        pos = stop + 1
 
 
 def split_lines(text: str) -> list[Line]:

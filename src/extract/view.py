@@ -188,67 +188,63 @@ def render_panel(record: Record, marks: list[Highlight]) -> str:
     if meta:
         out.append(f'<p class="meta">{"".join(meta)}</p>')
 
-    out.append(_heading("Ratings", len(record.ratings)))
-    if record.ratings:
-        out.append('<table class="fields"><thead><tr><th>Grade</th><th>Organisation</th><th>Service</th>'
-                   "<th>Rated by</th><th>Date</th></tr></thead><tbody>")
-        for i, r in enumerate(record.ratings):
-            out.append(f'<tr{ix.attrs(f"ratings[{i}]")}><td><span class="grade {r.status}">{_e(r.grade)}</span>'
-                       f'{" <span class=dim>(previous)</span>" if r.status == "previous" else ""}</td>'
-                       f"<td>{_e(r.organisation)}</td><td>{_e(r.service)}</td><td>{_e(r.rated_by)}</td>"
-                       f'<td class="nowrap">{_e(r.date)}</td></tr>')
-        out.append("</tbody></table>")
+    def rating(i: int, r) -> str:
+        return (f'<tr{ix.attrs(f"ratings[{i}]")}><td><span class="grade {r.status}">{_e(r.grade)}</span>'
+                f'{" <span class=dim>(previous)</span>" if r.status == "previous" else ""}</td>'
+                f"<td>{_e(r.organisation)}</td><td>{_e(r.service)}</td><td>{_e(r.rated_by)}</td>"
+                f'<td class="nowrap">{_e(r.date)}</td></tr>')
 
-    out.append(_heading("Officials", len(record.officials)))
-    if record.officials:
-        out.append('<ul class="cards officials">')
-        for i, o in enumerate(record.officials):
-            name = " ".join(_e(x) for x in (o.honorific, o.name) if x)
-            details = ", ".join(_e(x) for x in (*o.roles, o.organisation, o.party) if x)
-            count = len(o.mentions)
-            out.append(f'<li{ix.attrs(f"officials[{i}]")}><span class="who">{name}</span>'
-                       f'{f" <span class=roles>— {details}</span>" if details else ""}'
-                       f' <span class="dim">({count} mention{"s" if count != 1 else ""})</span></li>')
-        out.append("</ul>")
+    def official(i: int, o) -> str:
+        name = " ".join(_e(x) for x in (o.honorific, o.name) if x)
+        details = ", ".join(_e(x) for x in (*o.roles, o.organisation, o.party) if x)
+        count = len(o.mentions)
+        return (f'<li{ix.attrs(f"officials[{i}]")}><span class="who">{name}</span>'
+                f'{f" <span class=roles>— {details}</span>" if details else ""}'
+                f' <span class="dim">({count} mention{"s" if count != 1 else ""})</span></li>')
 
-    out.append(_heading("Quotes", len(record.quotes)))
-    if record.quotes:
-        out.append('<ul class="cards quotes">')
-        for i, q in enumerate(record.quotes):
-            words = q.text if len(q.text) <= QUOTE_PREVIEW else q.text[:QUOTE_PREVIEW].rstrip() + " …"
-            speaker = _e(q.speaker) if q.speaker else '<span class="empty">unattributed</span>'
-            out.append(f'<li{ix.attrs(f"quotes[{i}]")}><span class="who">{speaker}</span>'
-                       f"<blockquote>{_e(words)}</blockquote></li>")
-        out.append("</ul>")
+    def quote(i: int, q) -> str:
+        words = q.text if len(q.text) <= QUOTE_PREVIEW else q.text[:QUOTE_PREVIEW].rstrip() + " …"
+        speaker = _e(q.speaker) if q.speaker else '<span class="empty">unattributed</span>'
+        return (f'<li{ix.attrs(f"quotes[{i}]")}><span class="who">{speaker}</span>'
+                f"<blockquote>{_e(words)}</blockquote></li>")
 
-    out.append(_heading("Findings", len(record.findings)))
-    if record.findings:
-        out.append('<ul class="cards findings">')
-        for i, f in enumerate(record.findings):
-            source = f' <span class="dim">({_e(f.source)})</span>' if f.source else ""
-            lead = (f'<div{ix.attrs(f"findings[{i}].lead_in")}>{_e(f.lead_in)}</div>' if f.lead_in
-                    else '<div class="empty">(no lead-in)</div>')
-            items = "".join(f'<li{ix.attrs(f"findings[{i}].items[{j}]")}>{_e(item.text)}</li>'
-                            for j, item in enumerate(f.items))
-            out.append(f'<li><span class="kind">{_e(f.kind)}</span>{source}{lead}<ol class="items">{items}</ol></li>')
-        out.append("</ul>")
+    def finding(i: int, f) -> str:
+        source = f' <span class="dim">({_e(f.source)})</span>' if f.source else ""
+        lead = (f'<div{ix.attrs(f"findings[{i}].lead_in")}>{_e(f.lead_in)}</div>' if f.lead_in
+                else '<div class="empty">(no lead-in)</div>')
+        items = "".join(f'<li{ix.attrs(f"findings[{i}].items[{j}]")}>{_e(item.text)}</li>'
+                        for j, item in enumerate(f.items))
+        return f'<li><span class="kind">{_e(f.kind)}</span>{source}{lead}<ol class="items">{items}</ol></li>'
 
-    out.append(_heading("Dates", len(record.dates)))
-    if record.dates:
-        out.append('<table class="fields"><thead><tr><th>Text</th><th>Value</th><th>Granularity</th></tr></thead>'
-                   "<tbody>")
-        for i, d in enumerate(record.dates):
-            value = f"<code>{_e(d.value)}</code>" if d.value else '<span class="empty">unresolved</span>'
-            extra = " ".join(x for x in (d.mod or "", "relative" if d.relative else "") if x)
-            out.append(f'<tr{ix.attrs(f"dates[{i}]")}><td>{_e(d.text)}</td><td class="nowrap">{value}</td>'
-                       f'<td>{_e(d.granularity)}{f" <span class=dim>{_e(extra)}</span>" if extra else ""}</td></tr>')
-        out.append("</tbody></table>")
+    def date(i: int, d) -> str:
+        value = f"<code>{_e(d.value)}</code>" if d.value else '<span class="empty">unresolved</span>'
+        extra = " ".join(x for x in (d.mod or "", "relative" if d.relative else "") if x)
+        return (f'<tr{ix.attrs(f"dates[{i}]")}><td>{_e(d.text)}</td><td class="nowrap">{value}</td>'
+                f'<td>{_e(d.granularity)}{f" <span class=dim>{_e(extra)}</span>" if extra else ""}</td></tr>')
+
+    out += _section("Ratings", record.ratings, rating, _table("Grade", "Organisation", "Service", "Rated by", "Date"))
+    out += _section("Officials", record.officials, official, ('<ul class="cards officials">', "</ul>"))
+    out += _section("Quotes", record.quotes, quote, ('<ul class="cards quotes">', "</ul>"))
+    out += _section("Findings", record.findings, finding, ('<ul class="cards findings">', "</ul>"))
+    out += _section("Dates", record.dates, date, _table("Text", "Value", "Granularity"))
 
     if record.warnings:
         out.append(_heading("Warnings", len(record.warnings)))
         out.append('<ul class="warnings">' + "".join(f"<li>{_e(w)}</li>" for w in record.warnings) + "</ul>")
     out.append(f'<p class="dim">{_e(record.extractor)} · id <code>{_e(record.id)}</code></p>')
     return "\n".join(out)
+
+
+def _table(*columns: str) -> tuple[str, str]:
+    head = "".join(f"<th>{c}</th>" for c in columns)
+    return f'<table class="fields"><thead><tr>{head}</tr></thead><tbody>', "</tbody></table>"
+
+
+def _section(name: str, elements: list, render: Callable[[int, object], str], wrap: tuple[str, str]) -> list[str]:
+    """A field's heading and, when it has elements, each rendered inside `wrap`."""
+    if not elements:
+        return [_heading(name, 0)]
+    return [_heading(name, len(elements)), wrap[0], *(render(i, e) for i, e in enumerate(elements)), wrap[1]]
 
 
 def _heading(name: str, count: int) -> str:

@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from extract.layout import split_lines
 from extract.records import Date, Mention, Official
 from extract.reports.profile import Profile, line_end
 
@@ -46,20 +47,12 @@ def read_front(text: str, profile: Profile) -> Front:
     return front
 
 
-def _lines(text: str, start: int, end: int):
-    for match in re.finditer(r"[^\r\n]+", text[start:end]):
-        stripped = match.group().strip()
-        if stripped:
-            lead = len(match.group()) - len(match.group().lstrip())
-            yield start + match.start() + lead, stripped
-
-
 def _title(text: str, profile: Profile, front: Front, head_end: int) -> None:
     """The title runs from its opening words ("Inspection of", "Re-inspection of") to the first labelled
     line; the lines above it, on the older layouts, name the authority."""
     label = profile.pattern("detect", "header_label")
     start_pattern = profile.pattern("title_start")
-    lines = list(_lines(text, 0, head_end))
+    lines = [(line.start, line.text) for line in split_lines(text[:head_end])]
     first = next((i for i, (_, line) in enumerate(lines[:8]) if start_pattern.match(line)), None)
     if first is None:
         return

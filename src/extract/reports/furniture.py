@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from extract.layout import raw_lines
 from extract.reports.profile import Profile
 
 _PAGE_NUMBER = re.compile(r"[ \t\f]*\d{1,3}[ \t]*")
@@ -16,11 +17,7 @@ PAGE_LINES = 15  # occurrences closer than this are on one page (a table's repea
 
 
 def _lines(text: str) -> list[tuple[int, int, str]]:
-    out, pos = [], 0
-    for line in text.split("\n"):
-        out.append((pos, pos + len(line.rstrip("\r")), line.rstrip("\r")))
-        pos += len(line) + 1
-    return out
+    return [(start, start + len(line), line) for start, line in raw_lines(text)]
 
 
 def _key(line: str) -> str:

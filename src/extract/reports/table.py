@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from extract.layout import raw_lines
 from extract.reports.profile import Profile
 
 # the right cell is what follows the line's last wide gap
@@ -42,18 +43,9 @@ def _grade_piece(words: str, profile: Profile) -> bool:
     return any(f" {lowered} " in f" {g} " for g in (*profile.grades, *profile.raw.get("no_grade", ())))
 
 
-def _lines(text: str, start: int, end: int):
-    pos = start
-    while pos < end:
-        stop = text.find("\n", pos, end)
-        stop = end if stop < 0 else stop
-        yield pos, text[pos:stop].rstrip("\r")
-        pos = stop + 1
-
-
 def read_table(text: str, start: int, end: int, profile: Profile) -> list[Row]:
     """The first judgement table between `start` and `end`: rows with a label and a whole grade."""
-    lines = list(_lines(text, start, end))
+    lines = list(raw_lines(text, start, end))
     cells = []
     for at, line in lines:
         match = _CELLS.match(line)
